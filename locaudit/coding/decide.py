@@ -1,0 +1,193 @@
+"""From extracted facts to codes, verdict, findings and provider query.
+
+Pure functions over :class:`locaudit.facts.NoteFacts`; the code tables, findings and query
+texts are TOML files beside this module. Precedence of the verdict, in order:
+
+1. no device placed this session: ``not_applicable`` (``not_supported`` when a placement was
+   attempted and negated);
+2. two or more stereotactic localization lesions, each with side and device, session not
+   contradicted: ``supported`` with 19284 x (N - 1);
+3. an additional stereotactic lesion is indicated but an element is missing (side, device,
+   guidance, tomosynthesis-only, more lesions stated than described): ``needs_review`` with a
+   query, and no add-on in ``codes``;
+4. otherwise ``not_supported``, with the finding that says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from locaudit.coding.tables import Tables, load_tables
+from locaudit.facts import LesionFact, NoteFacts, Span
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    lesion: int | None = None
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CodeUnit:
+    code: str
+    units: int
+    modifiers: list[str]
+    lesions: list[int]
+
+
+@dataclass(slots=True)
+class Decision:
+    verdict: str
+    codes: list[CodeUnit]
+    units_19284: int
+    same_session: bool | None
+    findings: list[Finding]
+    query: str | None
+
+
+def _finding(tables: Tables, code: str, lesion: int | None = None, evidence=()) -> Finding:
+    spec = tables.findings[code]
+    return Finding(code, spec.severity, spec.message, lesion, list(evidence))
+
+
+def code_set(lesions: list[LesionFact], tables: Tables, allow_addon: bool) -> list[CodeUnit]:
+    """Per lesion, by modality (R1, R3, R5, R8); first lesion of a family primary, rest add-on."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, lesion in enumerate(lesions, 1):
+        if lesion.guidance is None:
+            continue
+        table = tables.biopsy if lesion.purpose == "biopsy_marker" else tables.localization
+        if lesion.guidance not in table:
+            continue
+        kind = "biopsy" if lesion.purpose == "biopsy_marker" else "localization"
+        groups.setdefault((kind, lesion.guidance), []).append(index)
+    out: list[CodeUnit] = []
+    for (kind, modality), indexes in groups.items():
+        table = (tables.biopsy if kind == "biopsy" else tables.localization)[modality]
+        first, rest = indexes[0], indexes[1:]
+        out.append(CodeUnit(table["primary"], 1, _mods([lesions[first - 1]], tables), [first]))
+        if rest and (allow_addon or table["addon"] != tables.localization["stereotactic"]["addon"]):
+            rest_lesions = [lesions[i - 1] for i in rest]
+            out.append(CodeUnit(table["addon"], len(rest), _mods(rest_lesions, tables), rest))
+    return out
+
+
+def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
+    sides = []
+    for lesion in lesions:
+        mod = tables.modifiers.get(lesion.laterality or "")
+        if mod and mod not in sides:
+            sides.append(mod)
+    return sorted(sides, key=lambda m: m != "RT")
+
+
+def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
+    tables = tables or load_tables()
+    lesions = facts.lesions
+    findings: list[Finding] = []
+    same_session = _same_session(facts)
+    if facts.nonbreast_devices:
+        findings.append(_finding(tables, "NON_BREAST_DEVICE", evidence=facts.nonbreast_devices[:3]))
+    if not lesions or not facts.breast_note:
+        if facts.breast_note and facts.negated_placements:
+            findings.append(
+                _finding(tables, "PLACEMENT_NEGATED", evidence=facts.negated_placements)
+            )
+            return Decision("not_supported", [], 0, None, findings, None)
+        findings.append(_finding(tables, "NO_PLACEMENT_THIS_SESSION"))
+        return Decision("not_applicable", [], 0, None, findings, None)
+
+    loc = [(i, les) for i, les in enumerate(lesions, 1) if les.purpose == "localization"]
+    stereo = [(i, les) for i, les in loc if les.guidance == "stereotactic"]
+    unknown = [(i, les) for i, les in loc if les.guidance is None]
+    for i, les in enumerate(lesions, 1):
+        if les.purpose == "biopsy_marker":
+            findings.append(
+                _finding(
+                    tables,
+                    "BIOPSY_MARKER_NOT_LOCALIZATION",
+                    i,
+                    les.biopsy_evidence[:1] + les.evidence[:1],
+                )
+            )
+        if les.bracketed:
+            findings.append(_finding(tables, "BRACKETING_SINGLE_LESION", i, les.evidence[:1]))
+    for i, les in loc:
+        if les.guidance not in (None, "stereotactic") and stereo:
+            findings.append(
+                _finding(
+                    tables,
+                    "ADDITIONAL_LESION_OTHER_MODALITY",
+                    i,
+                    les.guidance_evidence[:1] + les.evidence[:1],
+                )
+            )
+
+    problems: list[tuple[str, int | None, list[Span]]] = []
+    candidates = stereo + unknown
+    if len(candidates) >= 2 or (stereo and (facts.stated_count or 0) > len(loc)):
+        for i, les in candidates:
+            if les.laterality is None:
+                problems.append(("MISSING_LATERALITY", i, les.evidence[:1]))
+            if not les.device_named:
+                problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
+            if les.guidance is None:
+                code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"
+                problems.append((code, i, les.evidence[:1]))
+        if (
+            stereo
+            and (facts.stated_count or 0) > len(loc)
+            and not facts.negated_placements
+            and not facts.planned_placements
+            and not any(les.bracketed for les in lesions)
+        ):
+            span = [facts.stated_count_span] if facts.stated_count_span else []
+            problems.append(("LESION_COUNT_UNSUPPORTED", None, span))
+    if len(stereo) >= 2 and same_session is False:
+        problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))
+
+    if problems and stereo:
+        for code, i, ev in problems:
+            findings.append(_finding(tables, code, i, ev))
+        code, i, _ = problems[0]
+        query = tables.queries.get(code, "").format(lesion=i or "")
+        codes = code_set(lesions, tables, allow_addon=False)
+        return Decision("needs_review", codes, 0, same_session, findings, query or None)
+
+    codes = code_set(lesions, tables, allow_addon=True)
+    units = sum(c.units for c in codes if c.code == tables.localization["stereotactic"]["addon"])
+    if units:
+        first = stereo[0][0]
+        findings.insert(
+            0, _finding(tables, "FIRST_LESION_STEREOTACTIC", first, lesions[first - 1].evidence[:1])
+        )
+        for i, les in stereo[1:]:
+            findings.append(_finding(tables, "ADDITIONAL_LESION_STEREOTACTIC", i, les.evidence[:1]))
+        return Decision("supported", codes, units, same_session, findings, None)
+
+    if facts.other_session:
+        findings.append(_finding(tables, "SEPARATE_SESSION", None, facts.other_session[:1]))
+    if facts.negated_placements:
+        findings.append(_finding(tables, "PLACEMENT_NEGATED", None, facts.negated_placements[:1]))
+    if facts.planned_placements:
+        findings.append(
+            _finding(tables, "PLANNED_NOT_PERFORMED", None, facts.planned_placements[:1])
+        )
+    if not stereo:
+        findings.append(_finding(tables, "NON_STEREOTACTIC_GUIDANCE"))
+    elif len(loc) == 1:
+        findings.append(_finding(tables, "SINGLE_LESION", stereo[0][0], stereo[0][1].evidence[:1]))
+    for code, i, ev in problems:
+        findings.append(_finding(tables, code, i, ev))
+    return Decision("not_supported", codes, 0, same_session, findings, None)
+
+
+def _same_session(facts: NoteFacts) -> bool | None:
+    if len(facts.lesions) >= 2:
+        return True
+    if facts.other_session:
+        return False
+    return None

@@ -1,0 +1,50 @@
+"""What the pipeline extracted from one note, as plain data for the decision.
+
+The pipeline (``locaudit.nlp``) fills these; the decision (``locaudit.coding``) reads only these,
+so the coding rules can be tested without spaCy. Offsets are character offsets into the note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class LesionFact:
+    """One distinct breast lesion that got a device in this session."""
+
+    label: int | None = None  # explicit lesion number/letter in the note, if any
+    laterality: str | None = None  # left | right
+    guidance: str | None = None  # stereotactic | mammographic | ultrasound | mri
+    tomosynthesis_only: bool = False
+    devices: list[str] = field(default_factory=list)
+    device_named: bool = True  # False: "localized" with no device named
+    purpose: str = "localization"  # localization | biopsy_marker
+    clock: float | None = None
+    quadrant: str | None = None
+    location: str | None = None
+    location_span: Span | None = None
+    bracketed: bool = False
+    intraoperative: bool = False
+    evidence: list[Span] = field(default_factory=list)
+    guidance_evidence: list[Span] = field(default_factory=list)
+    laterality_evidence: list[Span] = field(default_factory=list)
+    biopsy_evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NoteFacts:
+    """Everything the decision needs about one note."""
+
+    breast_note: bool = False
+    lesions: list[LesionFact] = field(default_factory=list)
+    negated_placements: list[Span] = field(default_factory=list)
+    planned_placements: list[Span] = field(default_factory=list)
+    other_session: list[Span] = field(default_factory=list)
+    same_session_statements: list[Span] = field(default_factory=list)
+    stated_count: int | None = None
+    stated_count_span: Span | None = None
+    nonbreast_devices: list[Span] = field(default_factory=list)
+    excluded_sites: list[Span] = field(default_factory=list)  # axillary nodes and the like

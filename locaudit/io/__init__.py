@@ -1,0 +1,1 @@
+"""Readers (notes in) and writers (records out)."""

@@ -1,0 +1,27 @@
+"""The ``Doc._.locaudit_*`` extensions, set once and guarded.
+
+They hold plain data (offsets, ids, dataclasses of primitives), never Span objects, so docs
+pickle for ``nlp.pipe(n_process=...)`` and serialise with DocBin.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+CONCEPTS_KEY = "locaudit_concepts"  # doc.spans key of the concept mentions
+BLOCKS_KEY = "locaudit_blocks"  # doc.spans key of the blocking (false-friend) mentions
+
+_EXTENSIONS = {
+    "locaudit_sections": None,  # list[tuple[int, int, str]]: (start_char, end_char, section)
+    "locaudit_context": None,  # list[ContextResult], aligned with doc.spans[CONCEPTS_KEY]
+    "locaudit_facts": None,  # facts.NoteFacts
+}
+
+
+def register_extensions() -> None:
+    for name, default in _EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register_extensions()

@@ -1,0 +1,577 @@
+"""From mentions to distinct lesions: placement events, discourse focus, grouping.
+
+Reads the concept mentions, their context and the sections; writes ``doc._.locaudit_facts``
+(:class:`locaudit.facts.NoteFacts`).
+
+1. **Placement events.** A device mention is placed *now* when it is affirmed (not negated,
+   historical, hypothetical, nor the target of another device), sits in a section that can
+   report today's procedure (not history, comparison or plan), is not in a non-breast or
+   intraoperative sentence, and shares its sentence with an affirmed placement act. A
+   localization act with no device named ('lesion 2 was localized') is an event too.
+2. **Attributes** of an event come from the nearest mention in its sentence (lesion label,
+   laterality, clock face, guidance), else from the *focus*: what the last sentences of the same
+   section said ('Lesion 2: left breast, 10:00.' followed by 'A wire was advanced...').
+3. **Grouping.** Events with the same label are one lesion; unlabeled events join a compatible
+   lesion (no conflicting side, clock or quadrant); 'bracketing' joins the current lesion whatever
+   the clock says. Title and impression restate lesions: they only add a lesion when the body of
+   the note documented none. An addendum corrects the lesion it names instead of adding one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from locaudit.facts import LesionFact, NoteFacts
+from locaudit.nlp.context import AFFIRMED, ContextResult
+from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
+from locaudit.nlp.sections import section_at
+
+EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan"})
+WEAK_SECTIONS = frozenset({"title", "impression"})
+LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
+MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "both": 2,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "initial": 1,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+}
+_LETTERS = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
+_CLOCK = re.compile(r"(1[0-2]|0?[1-9])(?::([0-5][0-9]))?")
+_NUMBER = re.compile(r"[1-6]")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A concept mention with its context, as plain offsets."""
+
+    label: str
+    value: str
+    rule: str
+    start: int  # token offsets
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    context: ContextResult
+
+    @property
+    def affirmed(self) -> bool:
+        return self.context.status == "affirmed" and not self.context.target
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start_char, self.end_char)
+
+
+@dataclass(slots=True)
+class Event:
+    """One placement (or localization act) found in one sentence."""
+
+    device: str | None
+    anchor: int  # token offset used for nearest-mention attribution
+    sentence: tuple[int, int]
+    section: str
+    label: int | None = None
+    laterality: str | None = None
+    laterality_span: tuple[int, int] | None = None
+    clock: float | None = None
+    quadrant: str | None = None
+    location: list[Mention] = field(default_factory=list)
+    guidance: str | None = None
+    guidance_span: tuple[int, int] | None = None
+    tomo: bool = False
+    bracket: bool = False
+    biopsy: tuple[int, int] | None = None
+    intraop: bool = False
+    device_ordinal: int | None = None
+    correction: bool = False
+
+
+def lesion_number(text: str) -> int | None:
+    """'lesion 2' -> 2, 'site B' -> 2, 'second lesion' -> 2, 'target #3' -> 3."""
+    words = text.lower().replace("#", " ").replace(".", " ").split()
+    for word in words:
+        if word in _WORDS:
+            return _WORDS[word]
+    last = words[-1] if words else ""
+    if _NUMBER.fullmatch(last):
+        return int(last)
+    if last in _LETTERS:
+        return _LETTERS[last]
+    return _WORDS.get(last)
+
+
+def count_value(text: str) -> int | None:
+    """'two lesions' -> 2, 'x2' -> 2, 'both sites' -> 2, 'multiple' -> None."""
+    for word in re.split(r"[\s\-]+", text.lower()):
+        word = word.lstrip("x")
+        if word.isdigit():
+            return int(word)
+        if word in _WORDS:
+            return _WORDS[word]
+    return None
+
+
+def clock_value(text: str) -> float | None:
+    match = _CLOCK.search(text)
+    if not match:
+        return None
+    hour = int(match.group(1)) % 12
+    minutes = int(match.group(2) or 0)
+    return hour + minutes / 60
+
+
+def clock_distance(a: float, b: float) -> float:
+    d = abs(a - b) % 12
+    return min(d, 12 - d)
+
+
+class LesionBuilder:
+    """Pipeline component: placement events grouped into distinct lesions."""
+
+    def __init__(self, clock_tolerance: float = 1.0, focus_sentences: int = 6) -> None:
+        register_extensions()
+        self.clock_tolerance = clock_tolerance
+        self.focus_sentences = focus_sentences
+
+    # ------------------------------------------------------------------ mentions
+    def _mentions(self, doc: Doc) -> list[Mention]:
+        spans = doc.spans.get(CONCEPTS_KEY, [])
+        contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
+        return [
+            Mention(s.label_, s.kb_id_, s.id_, s.start, s.end, s.start_char, s.end_char, s.text, c)
+            for s, c in zip(spans, contexts)
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.locaudit_facts = self.extract(doc)
+        return doc
+
+    # ------------------------------------------------------------------ extraction
+    def extract(self, doc: Doc) -> NoteFacts:
+        facts = NoteFacts()
+        mentions = self._mentions(doc)
+        if not mentions:
+            return facts
+        sections = doc._.locaudit_sections or [(0, len(doc.text), "other")]
+        facts.breast_note = any(m.label == "BREAST" for m in mentions) or any(
+            m.label == "DEVICE" and m.value in LOCALIZING - {"wire"} for m in mentions
+        )
+        by_sentence: list[tuple[Span, list[Mention]]] = []
+        index = 0
+        for sent in doc.sents:
+            bucket = []
+            while index < len(mentions) and mentions[index].start < sent.end:
+                bucket.append(mentions[index])
+                index += 1
+            by_sentence.append((sent, bucket))
+        seed_kind = self._seed_kind(doc, mentions)
+        default_side = self._default_laterality(by_sentence, sections)
+        events: list[Event] = []
+        focus: dict = {}
+        focus_section = None
+        focus_age = 0
+        labels_seen = 0
+        recent_biopsy: list[tuple[int, tuple[int, int]]] = []  # (sentence no, span)
+        for number, (sent, found) in enumerate(by_sentence):
+            if not found:
+                continue
+            section = section_at(sections, sent.start_char)
+            sent_span = _trim(doc, sent)
+            self._session_facts(facts, found, sent_span, section)
+            if section in EXCLUDED_SECTIONS:
+                continue
+            if section != focus_section or focus_age > self.focus_sentences:
+                focus, focus_section = {}, section
+            focus_age += 1
+            labels = [m for m in found if m.label == "LESION" and m.context.status != "negated"]
+            for ref in labels:
+                value = lesion_number(ref.text) if ref.value != "next" else None
+                if value is None:
+                    value = max(labels_seen, len({e.label for e in events if e.label})) + 1
+                labels_seen = max(labels_seen, value)
+                ref.value = str(value)
+            if labels:
+                focus = {"label": int(labels[-1].value)}
+                focus_age = 0
+            self._update_focus(focus, found)
+            biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
+            if biopsies:
+                recent_biopsy.append((number, biopsies[0].span))
+            nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
+                m.label == "BREAST" for m in found
+            )
+            new = self._events(found, sent, sent_span, section, focus, seed_kind)
+            if nonbreast:
+                facts.nonbreast_devices.extend(sent_span for _ in new[:1])
+                continue
+            for event in new:
+                if event.device in MARKERS:
+                    near = [span for n, span in recent_biopsy if number - n <= 2]
+                    event.biopsy = near[-1] if near else None
+            events.extend(new)
+        facts.lesions = self._group(events, default_side)
+        return facts
+
+    def _seed_kind(self, doc: Doc, mentions: list[Mention]) -> str:
+        if any(m.label == "DEVICE" and m.value == "magnetic_seed" for m in mentions):
+            return "magnetic_seed"
+        return "radioactive_seed"
+
+    def _default_laterality(self, by_sentence, sections) -> str | None:
+        """The side stated for the whole note (title, 'the left breast was prepped'...).
+
+        Mentions in a sentence that names a lesion or a clock/quadrant belong to that lesion,
+        not to the note, so a second lesion without a side is not given the first one's.
+        """
+        sides = set()
+        for sent, found in by_sentence:
+            if section_at(sections, sent.start_char) in EXCLUDED_SECTIONS:
+                continue
+            if any(m.label in ("LESION", "LOCATION") for m in found):
+                continue
+            sides.update(
+                m.value
+                for m in found
+                if m.label == "LATERALITY"
+                and m.context.status not in ("negated", "historical", "hypothetical")
+            )
+        return next(iter(sides)) if len(sides) == 1 and sides <= {"left", "right"} else None
+
+    def _update_focus(self, focus: dict, found: list[Mention]) -> None:
+        for m in found:
+            if (
+                m.label == "LATERALITY"
+                and m.value in ("left", "right")
+                and m.context.status != "negated"
+            ):
+                focus["laterality"] = (m.value, m.span)
+            elif m.label == "LOCATION" and m.value == "clock":
+                focus["clock"] = clock_value(m.text)
+            elif m.label == "LOCATION" and m.value in ("uoq", "uiq", "loq", "liq", "central"):
+                focus["quadrant"] = m.value
+            elif m.label == "GUIDANCE" and m.affirmed:
+                if m.value == "tomosynthesis":
+                    focus.setdefault("tomo", True)
+                    if "guidance" not in focus:
+                        focus["tomo_only"] = True
+                else:
+                    if (
+                        focus.get("guidance", (None,))[0] == "stereotactic"
+                        and m.value != "stereotactic"
+                    ):
+                        pass
+                    focus["guidance"] = (m.value, m.span)
+                    focus.pop("tomo_only", None)
+
+    def _session_facts(self, facts: NoteFacts, found: list[Mention], span, section: str) -> None:
+        places = [m for m in found if m.label == "PLACE"]
+        devices = [m for m in found if m.label == "DEVICE"]
+        if not places and not devices:
+            if any(m.label == "SESSION" and m.value == "same" for m in found):
+                facts.same_session_statements.append(span)
+            return
+        statuses = {m.context.status for m in places + devices}
+        has_place = bool(places) or any(m.label == "DEVICE" and m.value == "wire" for m in found)
+        if any(m.label == "SESSION" and m.value == "same" for m in found):
+            facts.same_session_statements.append(span)
+        localizing = any(d.value in LOCALIZING | {"seed"} for d in devices) or any(
+            p.value == "localization" for p in places
+        )
+        other = any(m.label == "SESSION" and m.value == "other" for m in found)
+        if other and localizing and statuses & {"historical", "hypothetical"}:
+            facts.other_session.append(span)
+        if section in ("history", "comparison"):
+            return
+        if has_place and "negated" in statuses:
+            facts.negated_placements.append(span)
+        elif has_place and "hypothetical" in statuses and localizing and section != "history":
+            facts.planned_placements.append(span)
+        for m in found:
+            if m.label == "COUNT" and m.affirmed and any(p.affirmed for p in places):
+                value = count_value(m.text)
+                if value and value >= (facts.stated_count or 0):
+                    facts.stated_count, facts.stated_count_span = value, m.span
+
+    # ------------------------------------------------------------------ events
+    def _events(self, found, sent, sent_span, section, focus, seed_kind) -> list[Event]:
+        places = [m for m in found if m.label == "PLACE" and m.affirmed]
+        if not places:
+            return []
+        devices = [m for m in found if m.label == "DEVICE" and m.affirmed]
+        intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
+        bracket = any(m.label == "BRACKET" for m in found)
+        correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
+        anchors: list[tuple[str | None, int]] = []
+        for d in devices:
+            kind = seed_kind if d.value == "seed" else d.value
+            anchors.append((kind, d.start))
+        if not anchors:
+            anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
+        if not anchors:
+            return []
+        clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+        distinct_clocks = {clock_value(m.text) for m in clocks}
+        if not bracket and len(distinct_clocks) > len(anchors) and len(anchors) == 1:
+            kind = anchors[0][0]
+            anchors = [(kind, m.start) for m in clocks]  # 'wires at 2:00 and 10:00'
+        events = []
+        for kind, anchor in anchors:
+            event = Event(
+                kind,
+                anchor,
+                sent_span,
+                section,
+                bracket=bracket,
+                intraop=intraop,
+                correction=correction,
+            )
+            self._attribute(event, found, focus)
+            events.append(event)
+        # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
+        merged: list[Event] = []
+        for event in events:
+            twin = next((e for e in merged if _same_place(e, event)), None)
+            if twin is None:
+                merged.append(event)
+            elif event.device and event.device != twin.device:
+                merged.append(event)  # two device types at one lesion: grouping joins them
+        return merged
+
+    def _attribute(self, event: Event, found: list[Mention], focus: dict) -> None:
+        anchor = event.anchor
+
+        def nearest(items: list[Mention]) -> Mention | None:
+            return min(items, key=lambda m: abs(m.start - anchor), default=None)
+
+        ref = nearest(
+            [
+                m
+                for m in found
+                if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated"
+            ]
+        )
+        event.label = int(ref.value) if ref else focus.get("label")
+        side = nearest(
+            [
+                m
+                for m in found
+                if m.label == "LATERALITY"
+                and m.value in ("left", "right")
+                and m.context.status != "negated"
+            ]
+        )
+        if side:
+            event.laterality, event.laterality_span = side.value, side.span
+        elif "laterality" in focus:
+            event.laterality, event.laterality_span = focus["laterality"]
+        clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
+        event.clock = clock_value(clock.text) if clock else focus.get("clock")
+        quadrant = nearest(
+            [
+                m
+                for m in found
+                if m.label == "LOCATION" and m.value in ("uoq", "uiq", "loq", "liq", "central")
+            ]
+        )
+        event.quadrant = quadrant.value if quadrant else focus.get("quadrant")
+        event.location = [m for m in found if m.label == "LOCATION"]
+        guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
+        real = [m for m in guides if m.value != "tomosynthesis"]
+        guide = nearest(real)
+        if guide:
+            event.guidance, event.guidance_span = guide.value, guide.span
+        elif guides:
+            event.tomo = True
+        elif "guidance" in focus:
+            event.guidance, event.guidance_span = focus["guidance"]
+        elif focus.get("tomo"):
+            event.tomo = True
+        ordinal = nearest([m for m in found if m.label == "LESION" and m.value.isdigit()])
+        event.device_ordinal = int(ordinal.value) if ordinal else None
+
+    # ------------------------------------------------------------------ grouping
+    def _group(self, events: list[Event], default_side: str | None) -> list[LesionFact]:
+        """Distinguished events (label, clock or quadrant) make lesions first; the others
+        join the lesion they fit, preferring the latest one before them in the text."""
+        events = [e for e in events if not e.intraop]
+        body = [e for e in events if e.section not in WEAK_SECTIONS]
+        weak = [e for e in events if e.section in WEAK_SECTIONS]
+        lesions: list[LesionFact] = []
+        where: dict[int, int] = {}  # id(lesion) -> last anchor
+        for event in [e for e in body if _distinct(e) and not e.bracket]:
+            self._place(event, lesions, where, create=not (event.section == "addendum" and lesions))
+        for event in [e for e in body if not _distinct(e) or e.bracket]:
+            self._place(event, lesions, where, create=not (event.section == "addendum" and lesions))
+        had_body = bool(lesions)
+        for event in weak:
+            distinct = event.label is not None and all(les.label != event.label for les in lesions)
+            self._place(event, lesions, where, create=not had_body or distinct, weak=True)
+        lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
+        for lesion in lesions:
+            if lesion.laterality is None and default_side:
+                lesion.laterality = default_side
+            lesion.devices = sorted(set(lesion.devices), key=_DEVICE_ORDER.index)
+            lesion.device_named = bool(lesion.devices)
+            if lesion.biopsy_evidence and lesion.devices and set(lesion.devices) <= MARKERS:
+                lesion.purpose = "biopsy_marker"
+        return lesions
+
+    def _place(self, event, lesions, where, create=True, weak=False) -> None:
+        target = None
+        if event.label is not None:
+            target = next((les for les in lesions if les.label == event.label), None)
+            if target is None:
+                target = next(
+                    (les for les in lesions if les.label is None and self._fits(les, event)), None
+                )
+        elif _distinct(event) and not event.bracket:
+            fitting = [les for les in lesions if self._fits(les, event)]
+            exact = [les for les in fitting if _same_spot(les, event)]
+            unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
+            target = (exact or unplaced or [None])[-1]
+        else:
+            fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
+            before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
+            if before:
+                target = max(before, key=lambda les: where[id(les)])
+            elif fitting:
+                target = fitting[0]
+        if target is None and not create:
+            if event.correction and lesions:
+                target = self._corrected(event, lesions)
+            else:
+                return
+        if target is None:
+            target = LesionFact(label=event.label)
+            lesions.append(target)
+        self._absorb(target, event)
+        where[id(target)] = max(where.get(id(target), 0), event.anchor)
+
+    def _corrected(self, event: Event, lesions: list[LesionFact]) -> LesionFact:
+        """An addendum statement applies to the lesion it names, else the last one."""
+        ordinal = event.device_ordinal
+        in_range = ordinal is not None and 1 <= ordinal <= len(lesions)
+        target = lesions[ordinal - 1] if in_range else lesions[-1]  # type: ignore[operator]
+        if event.laterality:
+            target.laterality = event.laterality
+        if event.guidance:
+            target.guidance = event.guidance
+        return target
+
+    def _fits(self, lesion: LesionFact, event: Event, bracket: bool = False) -> bool:
+        if event.label is not None and lesion.label is not None and event.label != lesion.label:
+            return False
+        if event.laterality and lesion.laterality and event.laterality != lesion.laterality:
+            return event.correction
+        if bracket or event.bracket:
+            return True
+        if (
+            event.clock is not None
+            and lesion.clock is not None
+            and clock_distance(event.clock, lesion.clock) > self.clock_tolerance
+        ):
+            return False
+        return not (event.quadrant and lesion.quadrant and event.quadrant != lesion.quadrant)
+
+    def _absorb(self, lesion: LesionFact, event: Event) -> None:
+        if lesion.label is None and event.label is not None:
+            lesion.label = event.label
+        if event.laterality and (lesion.laterality is None or event.correction):
+            lesion.laterality = event.laterality
+            if event.laterality_span:
+                lesion.laterality_evidence.append(event.laterality_span)
+        if event.guidance and (lesion.guidance is None or event.guidance == "stereotactic"):
+            lesion.guidance = event.guidance
+            lesion.tomosynthesis_only = False
+            if event.guidance_span:
+                lesion.guidance_evidence.append(event.guidance_span)
+        elif event.tomo and lesion.guidance is None:
+            lesion.tomosynthesis_only = True
+        if lesion.clock is None and event.clock is not None:
+            lesion.clock = event.clock
+        if lesion.quadrant is None and event.quadrant:
+            lesion.quadrant = event.quadrant
+        if event.location and lesion.location is None:
+            first, last = event.location[0], event.location[-1]
+            lesion.location = ", ".join(m.text for m in event.location)
+            lesion.location_span = (first.start_char, last.end_char)
+        if event.device:
+            lesion.devices.append(event.device)
+        if event.bracket:
+            lesion.bracketed = True
+        if event.biopsy and event.device in MARKERS:
+            lesion.biopsy_evidence.append(event.biopsy)
+        if event.sentence not in lesion.evidence:
+            lesion.evidence.append(event.sentence)
+
+
+_DEVICE_ORDER = [
+    "wire",
+    "clip",
+    "radioactive_seed",
+    "magnetic_seed",
+    "radar_reflector",
+    "rfid_tag",
+    "pellet",
+    "coil",
+    "other",
+]
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    return (a.device == b.device or a.device is None or b.device is None) and (
+        a.label == b.label and a.clock == b.clock and a.laterality == b.laterality
+    )
+
+
+def _same_spot(lesion: LesionFact, event: Event) -> bool:
+    return (
+        event.clock is not None
+        and lesion.clock is not None
+        and clock_distance(event.clock, lesion.clock) < 0.5
+    )
+
+
+def _distinct(event: Event) -> bool:
+    return event.clock is not None or event.quadrant is not None
+
+
+def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.start_char + len(text.rstrip())
+    return (start, max(start, end))
+
+
+@Language.factory(
+    "locaudit_lesions",
+    assigns=["doc._.locaudit_facts"],
+    requires=["doc._.locaudit_context", "doc._.locaudit_sections"],
+    default_config={"clock_tolerance": 1.0, "focus_sentences": 6},
+)
+def make_lesions(
+    nlp: Language, name: str, clock_tolerance: float, focus_sentences: int
+) -> LesionBuilder:
+    return LesionBuilder(clock_tolerance, focus_sentences)

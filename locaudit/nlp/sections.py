@@ -1,0 +1,67 @@
+"""Section spans (history, comparison, procedure, findings, impression, addendum...).
+
+Which section a mention sits in changes its meaning: a wire in the HISTORY is not a wire placed
+today, a lesion repeated in the IMPRESSION is not a new lesion, an ADDENDUM may correct a fact.
+Headers are regexes from ``patterns/sections.jsonl``, compiled once, anchored at a line start
+(after optional bullets or numbering), matched on the original text so offsets never shift.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from locaudit.nlp.extensions import register_extensions
+from locaudit.rules import load_sections
+
+_LINE_PREFIX = r"^[ \t]*(?:[-*•#>]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+
+
+class Sections:
+    def __init__(self, patterns_dir: str | None = None) -> None:
+        register_extensions()
+        rules = load_sections(patterns_dir)
+        alternatives = "|".join(f"(?P<g{i}>{rule.regex})" for i, rule in enumerate(rules))
+        self._names = [rule.section for rule in rules]
+        self._regex = re.compile(_LINE_PREFIX + f"(?:{alternatives})", re.IGNORECASE | re.MULTILINE)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, section) covering the whole text; text before any header is 'other'."""
+        marks: list[tuple[int, str]] = []
+        for match in self._regex.finditer(text):
+            group = match.lastgroup
+            if group is None:
+                continue
+            name = self._names[int(group[1:])]
+            if marks and marks[-1][1] == name and name != "addendum":
+                continue
+            marks.append((match.start(), name))
+        if not marks or marks[0][0] > 0:
+            marks.insert(0, (0, "other"))
+        out = []
+        for (start, name), nxt in zip(marks, [*marks[1:], (len(text), "")]):
+            out.append((start, nxt[0], name))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.locaudit_sections = self.spans(doc.text)
+        return doc
+
+
+@Language.factory(
+    "locaudit_sections",
+    assigns=["doc._.locaudit_sections"],
+    default_config={"patterns_dir": None},
+)
+def make_sections(nlp: Language, name: str, patterns_dir: str | None) -> Sections:
+    return Sections(patterns_dir)
+
+
+def section_at(sections: list[tuple[int, int, str]], offset: int) -> str:
+    """The section name at a character offset (sections are sorted and contiguous)."""
+    for start, end, name in sections:
+        if start <= offset < end:
+            return name
+    return sections[-1][2] if sections else "other"

@@ -1,0 +1,63 @@
+"""Sentence boundaries for dictated and exported notes.
+
+Clinical notes break lines in mid-sentence, use headers, bullets and numbered lists, and come
+with ``\\r\\n``, tabs and HTML entities. A statistical parser is not available (no model can be
+downloaded), and spaCy's rule ``sentencizer`` only looks at punctuation. This component adds the
+line-layout rules: a blank line always ends a sentence; a single line break ends it unless the
+line is visibly wrapped (the previous line has no closing punctuation and the next one starts in
+lower case). Sentence-final punctuation ends a sentence as usual.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_FINAL = frozenset({".", "!", "?"})
+_BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
+
+
+class Segmenter:
+    """Sets ``Token.is_sent_start`` from punctuation and line layout."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        starts = [False] * len(doc)
+        starts[0] = True
+        prev_word = None  # last non-space token before the current position
+        for i, token in enumerate(doc):
+            if token.is_space:
+                newlines = (
+                    token.text.count("\n") + token.text.count("\r") - token.text.count("\r\n")
+                )
+                if newlines and i + 1 < len(doc):
+                    nxt = doc[i + 1]
+                    wrapped = (
+                        newlines == 1
+                        and prev_word is not None
+                        and prev_word.text not in _FINAL
+                        and prev_word.text != ":"
+                        and nxt.is_lower
+                        and nxt.text not in _BULLETS
+                    )
+                    if not wrapped:
+                        starts[i + 1] = True
+                continue
+            if (prev_word is not None and prev_word.text in _FINAL and not starts[i]) or (
+                prev_word is not None and token.text in _BULLETS and doc[i - 1].is_space
+            ):
+                starts[i] = True
+            prev_word = token
+        for token, start in zip(doc, starts):
+            token.is_sent_start = start
+        return doc
+
+
+@Language.factory(
+    "locaudit_segmenter",
+    assigns=["token.is_sent_start"],
+    default_config={},
+)
+def make_segmenter(nlp: Language, name: str) -> Segmenter:
+    return Segmenter()

@@ -1,0 +1,146 @@
+"""Loading and strict validation of the rule data in ``locaudit/patterns/``.
+
+Vocabulary, context triggers and section headers are data a coding QA lead can read and
+extend; this module is the only code that reads them. Every file is validated at load with
+``extra="forbid"`` models so a typo in a pattern file fails loudly, naming the file and line,
+instead of silently matching nothing. ``--patterns DIR`` points the pipeline at another copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PACKAGE_PATTERNS = Path(__file__).resolve().parent / "patterns"
+CODING_TABLES = Path(__file__).resolve().parent / "coding"
+
+ConceptLabel = Literal[
+    "DEVICE",  # value: device type (models.DeviceType)
+    "BLOCK",  # a false friend: removes mentions of the category in `value` that it covers
+    "PLACE",  # a placement act: placed, deployed, localization...
+    "GUIDANCE",  # value: stereotactic | mammographic | ultrasound | mri | tomosynthesis
+    "LATERALITY",  # value: left | right | bilateral
+    "LOCATION",  # clock face, quadrant, depth, distance from nipple
+    "LESION",  # value: ordinal "1".."9", or "next" (another/additional lesion)
+    "COUNT",  # a stated number of lesions; value: the number
+    "BRACKET",  # several devices marking one lesion
+    "BIOPSY",  # a percutaneous biopsy act
+    "SESSION",  # value: same | other
+    "NONBREAST",  # body sites / procedures that make a device mention non-breast
+    "BREAST",  # words that make a note a breast note
+    "INTRAOP",  # placement during the open operation
+    "CORRECTION",  # an addendum correcting a fact
+]
+ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
+Direction = Literal["forward", "backward", "bidirectional", "none"]
+SectionName = Literal[
+    "title",
+    "history",
+    "comparison",
+    "technique",
+    "procedure",
+    "findings",
+    "impression",
+    "addendum",
+    "plan",
+    "other",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+TokenPattern = list[dict[str, Any]]
+
+
+class ConceptRule(_Strict):
+    """One vocabulary entry. ``pattern`` is a phrase (matched case-insensitively, token by
+    token) or a spaCy Matcher token pattern."""
+
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    label: ConceptLabel
+    value: str = ""
+    pattern: str | TokenPattern
+    note: str = ""
+
+
+class ContextRule(_Strict):
+    """One ConText trigger: its category, which way its scope runs and how far."""
+
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    category: ContextCategory
+    direction: Direction = "forward"
+    pattern: str | TokenPattern
+    window: int = Field(default=8, ge=0, le=50, description="Scope length in tokens.")
+    applies_to: list[ContextCategory] = Field(
+        default_factory=list, description="TERMINATE only: the categories it ends (all if empty)."
+    )
+    note: str = ""
+
+
+class SectionRule(_Strict):
+    """A section header (regex, case-insensitive, anchored at a line start)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    section: SectionName
+    regex: str
+    note: str = ""
+
+
+class RuleFileError(ValueError):
+    """A pattern file is unreadable or invalid; the message names file and line."""
+
+
+def _read_jsonl(path: Path, model: type[BaseModel]) -> list[Any]:
+    rules = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("//"):
+                continue
+            try:
+                rule = model.model_validate(json.loads(stripped))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                raise RuleFileError(f"{path.name}:{lineno}: {exc}") from None
+            if rule.id in seen:  # type: ignore[attr-defined]
+                raise RuleFileError(f"{path.name}:{lineno}: duplicate id {rule.id!r}")  # type: ignore[attr-defined]
+            seen.add(rule.id)  # type: ignore[attr-defined]
+            rules.append(rule)
+    return rules
+
+
+def patterns_dir(path: str | Path | None) -> Path:
+    return Path(path) if path else PACKAGE_PATTERNS
+
+
+@lru_cache(maxsize=8)
+def load_concepts(directory: str | None = None) -> tuple[ConceptRule, ...]:
+    return tuple(_read_jsonl(patterns_dir(directory) / "concepts.jsonl", ConceptRule))
+
+
+@lru_cache(maxsize=8)
+def load_context(directory: str | None = None) -> tuple[ContextRule, ...]:
+    return tuple(_read_jsonl(patterns_dir(directory) / "context.jsonl", ContextRule))
+
+
+@lru_cache(maxsize=8)
+def load_sections(directory: str | None = None) -> tuple[SectionRule, ...]:
+    return tuple(_read_jsonl(patterns_dir(directory) / "sections.jsonl", SectionRule))
+
+
+@lru_cache(maxsize=8)
+def rules_hash(directory: str | None = None) -> str:
+    """Short hash of every rule file in use, for the output's ``version.rules``."""
+    digest = hashlib.sha256()
+    files = sorted(patterns_dir(directory).glob("*.*")) + sorted(CODING_TABLES.glob("*.toml"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

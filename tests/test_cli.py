@@ -1,0 +1,103 @@
+"""The command line, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from locaudit.cli import main
+from tests.conftest import FIXTURES
+
+EXAMPLES = FIXTURES / "examples" / "notes.jsonl"
+
+
+def _examples() -> dict[str, str]:
+    out = {}
+    for line in EXAMPLES.read_text().splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        out[row["id"]] = row["text"]
+    return out
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("example", "verdict", "units"),
+    [
+        ("ex-two-lesions", "supported", 1),
+        ("ex-one-lesion", "not_supported", 0),
+        ("ex-ct-chest", "not_applicable", 0),
+    ],
+)
+def test_cli_check_three_verdicts(runner, tmp_path, example, verdict, units):
+    note = tmp_path / "note.txt"
+    note.write_text(_examples()[example])
+    result = runner.invoke(main, ["check", "--json", str(note)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["verdict"], record["units_19284"]) == (verdict, units)
+
+
+def test_cli_check_reads_stdin_and_prints_summary(runner):
+    result = runner.invoke(main, ["check", "-"], input=_examples()["ex-two-lesions"])
+    assert result.exit_code == 0
+    assert "SUPPORTED" in result.output and "19284" in result.output
+
+
+def test_cli_batch_one_record_per_line_and_schema_valid(runner, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(main, ["batch", str(EXAMPLES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in EXAMPLES.read_text().splitlines() if ln.strip()]
+    records = [json.loads(ln) for ln in out.read_text().splitlines()]
+    assert len(records) == len(lines)
+    by_id = {r["id"]: r for r in records}
+    assert by_id["ex-empty"]["verdict"] == "error"
+    assert by_id["ex-empty"]["error"]["kind"] == "empty_text"
+    assert records[-1]["verdict"] == "error" and records[-1]["error"]["kind"] == "malformed_json"
+    schema = json.loads(runner.invoke(main, ["schema"]).output)
+    for record in records:
+        jsonschema.validate(record, schema)
+
+
+def test_cli_batch_missing_text_field(runner, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a"}\n{"id": "b", "text": 5}\n')
+    result = runner.invoke(main, ["batch", str(src)])
+    kinds = [json.loads(ln)["error"]["kind"] for ln in result.stdout.splitlines()]
+    assert kinds == ["missing_text", "invalid_text"]
+
+
+def test_cli_error_messages_never_quote_note_text(runner, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "CANARY-7731 wire placed\n')
+    result = runner.invoke(main, ["batch", str(src)])
+    assert "CANARY-7731" not in result.output
+
+
+def test_cli_usage_error_exit_2(runner):
+    assert runner.invoke(main, ["batch", "/no/such/file.jsonl"]).exit_code == 2
+    assert runner.invoke(main, ["check", "--bogus", "-"]).exit_code == 2
+
+
+def test_cli_version(runner):
+    from locaudit import __version__
+
+    assert __version__ in runner.invoke(main, ["--version"]).output
+
+
+def test_cli_redact_masks_evidence(runner, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text(_examples()["ex-two-lesions"])
+    record = json.loads(runner.invoke(main, ["check", "--json", "--redact", str(note)]).output)
+    texts = {ev["text"] for les in record["lesions"] for ev in les["evidence"]}
+    assert texts == {"[REDACTED]"}

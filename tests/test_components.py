@@ -1,0 +1,103 @@
+"""Unit tests per component: segmenter, sections, concepts, context."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from locaudit.nlp.extensions import CONCEPTS_KEY
+
+
+def _sents(nlp, text):
+    return [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+
+
+def test_segmenter_joins_wrapped_lines(nlp):
+    sents = _sents(nlp, "A wire was placed in the\nupper outer quadrant. No complications.")
+    assert sents == ["A wire was placed in the\nupper outer quadrant.", "No complications."]
+
+
+def test_segmenter_splits_headers_and_bullets(nlp):
+    sents = _sents(nlp, "FINDINGS:\n- wire at 2:00\n- wire at 10:00\n\nIMPRESSION: done")
+    assert "- wire at 2:00" in sents and "- wire at 10:00" in sents
+
+
+def test_sections_finds_headers_with_crlf(nlp):
+    doc = nlp("HISTORY: prior clip.\r\nPROCEDURE: wire placed.\r\nIMPRESSION: ok.")
+    names = [name for _, _, name in doc._.locaudit_sections]
+    assert names[-3:] == ["history", "procedure", "impression"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("A Kopans wire was placed.", "wire"),
+        ("A SAVI SCOUT reflector was deployed.", "radar_reflector"),
+        ("A Magseed was placed.", "magnetic_seed"),
+        ("An I-125 seed was placed.", "radioactive_seed"),
+        ("A LOCalizer tag was placed.", "rfid_tag"),
+        ("A HydroMARK clip was deployed.", "clip"),
+    ],
+)
+def test_concepts_device_types(nlp, text, value):
+    doc = nlp(text)
+    devices = [s.kb_id_ for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
+    assert value in devices
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The aneurysm clip is MRI conditional.", "Hemoclips were applied.", "A skin marker BB."],
+)
+def test_concepts_blocks_false_friends(nlp, text):
+    doc = nlp(text)
+    assert not [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
+
+
+def test_concepts_left_as_verb_is_not_a_side(nlp):
+    doc = nlp("The wire was left in place.")
+    sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
+    assert sides == []
+
+
+def _device_status(nlp, text, device_text):
+    doc = nlp(text)
+    for span, ctx in zip(doc.spans[CONCEPTS_KEY], doc._.locaudit_context):
+        if span.label_ == "DEVICE" and span.text.lower() == device_text:
+            return ctx
+    raise AssertionError(f"{device_text!r} not found")
+
+
+@pytest.mark.parametrize(
+    ("text", "device", "status"),
+    [
+        ("No wire was placed in the second lesion.", "wire", "negated"),
+        ("The second wire was not placed due to a vasovagal reaction.", "wire", "negated"),
+        ("A wire will be placed tomorrow.", "wire", "hypothetical"),
+        ("The previously placed clip was targeted.", "clip", "historical"),
+        ("A wire was placed in the left breast.", "wire", "affirmed"),
+    ],
+)
+def test_context_status(nlp, text, device, status):
+    assert _device_status(nlp, text, device).status == status
+
+
+def test_context_target_device_is_not_a_new_device(nlp):
+    ctx = _device_status(nlp, "A wire was placed through the coil clip.", "clip")
+    assert ctx.target
+
+
+def test_components_are_registered_factories():
+    from locaudit.nlp import pipeline  # noqa: F401  registers the factories
+
+    nlp = spacy.blank("en")
+    for name in (
+        "locaudit_segmenter",
+        "locaudit_sections",
+        "locaudit_concepts",
+        "locaudit_context",
+        "locaudit_lesions",
+    ):
+        nlp.add_pipe(name)
+    doc = nlp("Lesion 1: left 2:00, wire placed. Lesion 2: left 10:00, wire placed.")
+    assert len(doc._.locaudit_facts.lesions) == 2

@@ -1,0 +1,55 @@
+"""The decision without a pipeline: facts in, verdict and codes out."""
+
+from __future__ import annotations
+
+from locaudit.coding import decide
+from locaudit.facts import LesionFact, NoteFacts
+
+
+def _lesion(side="left", guidance="stereotactic", devices=("wire",), **kw):
+    return LesionFact(
+        laterality=side, guidance=guidance, devices=list(devices), evidence=[(0, 1)], **kw
+    )
+
+
+def _codes(decision):
+    return {(c.code, c.units) for c in decision.codes}
+
+
+def test_decide_two_stereo_lesions_supported():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion(), _lesion()]))
+    assert d.verdict == "supported" and d.units_19284 == 1
+    assert _codes(d) == {("19283", 1), ("19284", 1)}
+
+
+def test_decide_three_lesions_bilateral():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion("right"), _lesion(), _lesion()]))
+    assert d.units_19284 == 2
+    assert [c.modifiers for c in d.codes] == [["RT"], ["LT"]]
+
+
+def test_decide_other_modality_takes_its_primary():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion(), _lesion(guidance="ultrasound")]))
+    assert d.verdict == "not_supported" and _codes(d) == {("19283", 1), ("19285", 1)}
+    assert "ADDITIONAL_LESION_OTHER_MODALITY" in {f.code for f in d.findings}
+
+
+def test_decide_biopsy_marker_plus_wire():
+    d = decide(
+        NoteFacts(
+            breast_note=True,
+            lesions=[_lesion(devices=("clip",), purpose="biopsy_marker"), _lesion()],
+        )
+    )
+    assert d.verdict == "not_supported" and _codes(d) == {("19081", 1), ("19283", 1)}
+
+
+def test_decide_missing_side_needs_review_without_addon():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion(), _lesion(side=None)]))
+    assert d.verdict == "needs_review" and d.units_19284 == 0
+    assert _codes(d) == {("19283", 1)} and "breast" in d.query
+
+
+def test_decide_nothing_placed_is_not_applicable():
+    assert decide(NoteFacts(breast_note=True)).verdict == "not_applicable"
+    assert decide(NoteFacts(breast_note=False, lesions=[_lesion()])).verdict == "not_applicable"

@@ -1,0 +1,36 @@
+"""Golden tests over the gold-annotated notes.
+
+Floors, not targets: they fail when a change makes the checker worse than the last measured
+figures on the dev split (the README shows the current figures as `locaudit evaluate` prints them).
+"""
+
+from __future__ import annotations
+
+from locaudit.evaluate import evaluate, load_gold
+from tests.conftest import FIXTURES
+
+GOLD = FIXTURES / "gold"
+
+
+def test_gold_files_are_well_formed():
+    for split in ("dev", "test"):
+        for row in load_gold(GOLD / f"{split}.jsonl"):
+            gold = row["gold"]
+            addon = sum(c["units"] for c in gold["codes"] if c["code"] == "19284")
+            assert addon == gold["units_19284"], row["id"]
+
+
+def test_gold_dev_floor():
+    figures = evaluate(load_gold(GOLD / "dev.jsonl")).as_dict()
+    assert figures["verdict_accuracy"] >= 0.60
+    assert figures["supported_precision"] >= 0.75
+
+
+def test_gold_evidence_spans_quote_the_note():
+    import locaudit
+
+    for row in load_gold(GOLD / "dev.jsonl")[:40]:
+        result = locaudit.assess(row["text"])
+        for lesion in result.lesions:
+            for ev in lesion.evidence:
+                assert row["text"][ev.start : ev.end] == ev.text
