@@ -83,7 +83,7 @@ def test_context_status(nlp, text, device, status):
 
 
 def test_context_target_device_is_not_a_new_device(nlp):
-    ctx = _device_status(nlp, "A wire was placed through the coil clip.", "clip")
+    ctx = _device_status(nlp, "A wire was placed through the coil clip.", "coil clip")
     assert ctx.target
 
 

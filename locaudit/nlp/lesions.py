@@ -31,7 +31,8 @@ from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
 from locaudit.nlp.sections import section_at
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan"})
-WEAK_SECTIONS = frozenset({"title", "impression"})
+WEAK_SECTIONS = frozenset({"title", "impression", "findings"})
+BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
 _WORDS = {
@@ -188,6 +189,7 @@ class LesionBuilder:
             by_sentence.append((sent, bucket))
         seed_kind = self._seed_kind(doc, mentions)
         default_side = self._default_laterality(by_sentence, sections)
+        default_guidance = self._default_guidance(mentions, sections)
         events: list[Event] = []
         focus: dict = {}
         focus_section = None
@@ -231,7 +233,7 @@ class LesionBuilder:
                     near = [span for n, span in recent_biopsy if number - n <= 2]
                     event.biopsy = near[-1] if near else None
             events.extend(new)
-        facts.lesions = self._group(events, default_side)
+        facts.lesions = self._group(events, default_side, default_guidance)
         return facts
 
     def _seed_kind(self, doc: Doc, mentions: list[Mention]) -> str:
@@ -247,9 +249,10 @@ class LesionBuilder:
         """
         sides = set()
         for sent, found in by_sentence:
-            if section_at(sections, sent.start_char) in EXCLUDED_SECTIONS:
+            section = section_at(sections, sent.start_char)
+            if section in EXCLUDED_SECTIONS:
                 continue
-            if any(m.label in ("LESION", "LOCATION") for m in found):
+            if section != "title" and any(m.label in ("LESION", "LOCATION") for m in found):
                 continue
             sides.update(
                 m.value
@@ -258,6 +261,22 @@ class LesionBuilder:
                 and m.context.status not in ("negated", "historical", "hypothetical")
             )
         return next(iter(sides)) if len(sides) == 1 and sides <= {"left", "right"} else None
+
+    def _default_guidance(self, mentions: list[Mention], sections) -> tuple | None:
+        """The one modality the note's body names (stereo wins over tomosynthesis), if one."""
+        found: dict[str, tuple[int, int]] = {}
+        for m in mentions:
+            if (
+                m.label == "GUIDANCE"
+                and m.affirmed
+                and (section_at(sections, m.start_char) not in EXCLUDED_SECTIONS)
+            ):
+                found.setdefault(m.value, m.span)
+        kinds = set(found) - {"tomosynthesis"}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+            return (kind, found[kind])
+        return None
 
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
         for m in found:
@@ -316,10 +335,31 @@ class LesionBuilder:
 
     # ------------------------------------------------------------------ events
     def _events(self, found, sent, sent_span, section, focus, seed_kind) -> list[Event]:
+        sessions = {
+            m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
+        }
+        if "other" in sessions and "same" not in sessions:
+            return []  # 'localized yesterday with a SCOUT reflector': another session
         places = [m for m in found if m.label == "PLACE" and m.affirmed]
-        if not places:
-            return []
         devices = [m for m in found if m.label == "DEVICE" and m.affirmed]
+        localizing = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
+        if any(m.label == "PLACE" for m in found) and not places:
+            return []  # every placement act here is negated, planned or past
+        if not places:
+            # Terse procedure lines name the device without a verb ('HOOKWIRE THROUGH THE
+            # BARBELL CLIP, STEREO PAIR'): a localizing device in the body of the note counts
+            # when the line also says how or where it went.
+            how = any(
+                m.label in ("GUIDANCE", "LESION") or (m.label == "LOCATION" and m.value == "clock")
+                for m in found
+            )
+            if section not in BODY_SECTIONS or not localizing or not how:
+                return []
+            devices = localizing
+        elif localizing:
+            # Beside a wire or seed, a clip is usually its target: it counts as placed only
+            # with its own placement verb close by ('... and a clip was deployed').
+            devices = [d for d in devices if d in localizing or _near(d, places, 2)]
         intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
         bracket = any(m.label == "BRACKET" for m in found)
         correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
@@ -333,7 +373,17 @@ class LesionBuilder:
             return []
         clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
         distinct_clocks = {clock_value(m.text) for m in clocks}
-        if not bracket and len(distinct_clocks) > len(anchors) and len(anchors) == 1:
+        plural = any(d.text.lower().endswith("s") for d in devices) or any(
+            m.label == "COUNT" for m in found
+        )
+        affirmed_clocks = all(c.context.status == "affirmed" for c in clocks)
+        if (
+            not bracket
+            and plural
+            and affirmed_clocks
+            and len(distinct_clocks) > len(anchors)
+            and len(anchors) == 1
+        ):
             kind = anchors[0][0]
             anchors = [(kind, m.start) for m in clocks]  # 'wires at 2:00 and 10:00'
         events = []
@@ -412,7 +462,9 @@ class LesionBuilder:
         event.device_ordinal = int(ordinal.value) if ordinal else None
 
     # ------------------------------------------------------------------ grouping
-    def _group(self, events: list[Event], default_side: str | None) -> list[LesionFact]:
+    def _group(
+        self, events: list[Event], default_side: str | None, default_guidance: tuple | None
+    ) -> list[LesionFact]:
         """Distinguished events (label, clock or quadrant) make lesions first; the others
         join the lesion they fit, preferring the latest one before them in the text."""
         events = [e for e in events if not e.intraop]
@@ -432,6 +484,9 @@ class LesionBuilder:
         for lesion in lesions:
             if lesion.laterality is None and default_side:
                 lesion.laterality = default_side
+            if lesion.guidance is None and default_guidance and not lesion.tomosynthesis_only:
+                lesion.guidance = default_guidance[0]
+                lesion.guidance_evidence.append(default_guidance[1])
             lesion.devices = sorted(set(lesion.devices), key=_DEVICE_ORDER.index)
             lesion.device_named = bool(lesion.devices)
             if lesion.biopsy_evidence and lesion.devices and set(lesion.devices) <= MARKERS:
@@ -466,7 +521,7 @@ class LesionBuilder:
         if target is None:
             target = LesionFact(label=event.label)
             lesions.append(target)
-        self._absorb(target, event)
+        self._absorb(target, event, fill_only=weak)
         where[id(target)] = max(where.get(id(target), 0), event.anchor)
 
     def _corrected(self, event: Event, lesions: list[LesionFact]) -> LesionFact:
@@ -495,14 +550,16 @@ class LesionBuilder:
             return False
         return not (event.quadrant and lesion.quadrant and event.quadrant != lesion.quadrant)
 
-    def _absorb(self, lesion: LesionFact, event: Event) -> None:
+    def _absorb(self, lesion: LesionFact, event: Event, fill_only: bool = False) -> None:
+        """Merge an event into a lesion. Restatements (title, findings, impression) only fill
+        what the body left empty: they never add a second device type to a lesion."""
         if lesion.label is None and event.label is not None:
             lesion.label = event.label
         if event.laterality and (lesion.laterality is None or event.correction):
             lesion.laterality = event.laterality
             if event.laterality_span:
                 lesion.laterality_evidence.append(event.laterality_span)
-        if event.guidance and (lesion.guidance is None or event.guidance == "stereotactic"):
+        if event.guidance and (lesion.guidance is None or lesion.tomosynthesis_only):
             lesion.guidance = event.guidance
             lesion.tomosynthesis_only = False
             if event.guidance_span:
@@ -517,7 +574,7 @@ class LesionBuilder:
             first, last = event.location[0], event.location[-1]
             lesion.location = ", ".join(m.text for m in event.location)
             lesion.location_span = (first.start_char, last.end_char)
-        if event.device:
+        if event.device and not (fill_only and lesion.devices):
             lesion.devices.append(event.device)
         if event.bracket:
             lesion.bracketed = True
@@ -538,6 +595,10 @@ _DEVICE_ORDER = [
     "coil",
     "other",
 ]
+
+
+def _near(mention: Mention, others: list[Mention], tokens: int) -> bool:
+    return any(o.start - tokens <= mention.end and mention.start <= o.end + tokens for o in others)
 
 
 def _same_place(a: Event, b: Event) -> bool:

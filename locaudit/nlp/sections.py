@@ -16,6 +16,10 @@ from spacy.tokens import Doc
 from locaudit.nlp.extensions import register_extensions
 from locaudit.rules import load_sections
 
+# History and comparison are a paragraph: an unheaded paragraph after them is the body of the
+# note ("Consent and time-out... Lesions localized this session: ..."), not more history.
+PARAGRAPH_SECTIONS = frozenset({"history", "comparison"})
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _LINE_PREFIX = r"^[ \t]*(?:[-*•#>]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
 
@@ -42,7 +46,13 @@ class Sections:
             marks.insert(0, (0, "other"))
         out = []
         for (start, name), nxt in zip(marks, [*marks[1:], (len(text), "")]):
-            out.append((start, nxt[0], name))
+            end = nxt[0]
+            if name in PARAGRAPH_SECTIONS:  # history ends at its paragraph's end
+                gap = _BLANK_LINE.search(text, start, end)
+                if gap:
+                    out.append((start, gap.start(), name))
+                    start, name = gap.start(), "other"
+            out.append((start, end, name))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
