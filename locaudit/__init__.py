@@ -17,9 +17,7 @@ from threading import Lock
 from spacy.language import Language
 
 from locaudit.__about__ import __version__
-from locaudit.assess import build_assessment
 from locaudit.models import Assessment
-from locaudit.rules import rules_hash
 
 __all__ = ["Assessment", "__version__", "assess", "assess_many", "load"]
 
@@ -57,13 +55,19 @@ def assess_many(
     redact: bool = False,
     batch_size: int = 64,
 ) -> Iterator[Assessment]:
-    """Assess many notes through ``nlp.pipe``; yields one Assessment per text, in order."""
-    nlp = load(patterns_dir)
-    version = rules_hash(str(patterns_dir) if patterns_dir else None)
-    texts = list(texts) if ids is not None else texts
+    """Assess many notes through ``nlp.pipe``; yields one Assessment per text, in order.
+
+    An empty or non-text note gives an ``error`` record, as in a batch run."""
+    from locaudit.batch import assess_records
+    from locaudit.io.records import record_from_obj
+
     id_iter = iter(ids) if ids is not None else (f"note:{i}" for i in _count())
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield build_assessment(next(id_iter), doc.text, doc._.locaudit_facts, version, redact)
+    records = (
+        record_from_obj({"id": next(id_iter), "text": text}, n) for n, text in enumerate(texts, 1)
+    )
+    yield from assess_records(
+        records, patterns_dir=patterns_dir, redact=redact, batch_size=batch_size
+    )
 
 
 def _count() -> Iterator[int]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from locaudit import load
-from locaudit.assess import build_assessment, error_assessment
+from locaudit.assessment import build_assessment, error_assessment
 from locaudit.io.records import InputRecord
 from locaudit.models import Assessment
 from locaudit.rules import rules_hash

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from locaudit.facts import LesionFact, NoteFacts
+from locaudit.models import DEVICE_TYPES
 from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
 from locaudit.nlp.sections import section_at
@@ -584,17 +585,7 @@ class LesionBuilder:
             lesion.evidence.append(event.sentence)
 
 
-_DEVICE_ORDER = [
-    "wire",
-    "clip",
-    "radioactive_seed",
-    "magnetic_seed",
-    "radar_reflector",
-    "rfid_tag",
-    "pellet",
-    "coil",
-    "other",
-]
+_DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
 
 
 def _near(mention: Mention, others: list[Mention], tokens: int) -> bool:
