@@ -27,7 +27,6 @@ class LesionFact:
     location: str | None = None
     location_span: Span | None = None
     bracketed: bool = False
-    intraoperative: bool = False
     evidence: list[Span] = field(default_factory=list)
     guidance_evidence: list[Span] = field(default_factory=list)
     laterality_evidence: list[Span] = field(default_factory=list)
@@ -47,4 +46,3 @@ class NoteFacts:
     stated_count: int | None = None
     stated_count_span: Span | None = None
     nonbreast_devices: list[Span] = field(default_factory=list)
-    excluded_sites: list[Span] = field(default_factory=list)  # axillary nodes and the like

@@ -140,12 +140,14 @@ class Context:
             doc._.locaudit_context = []
             return doc
         triggers = self.engine.triggers(doc)
+        sents = [(sent.start, sent.end) for sent in doc.sents]  # once: Token.sent rescans
         results = []
-        for span in mentions:
-            sent = doc[span.start].sent
-            results.append(
-                self.engine.classify(doc, span.start, span.end, sent.start, sent.end, triggers)
-            )
+        index = 0
+        for span in mentions:  # mentions are sorted by start
+            while sents[index][1] <= span.start:
+                index += 1
+            start, end = sents[index]
+            results.append(self.engine.classify(doc, span.start, span.end, start, end, triggers))
         doc._.locaudit_context = results
         return doc
 

@@ -13,8 +13,9 @@ Reads the concept mentions, their context and the sections; writes ``doc._.locau
    section said ('Lesion 2: left breast, 10:00.' followed by 'A wire was advanced...').
 3. **Grouping.** Events with the same label are one lesion; unlabeled events join a compatible
    lesion (no conflicting side, clock or quadrant); 'bracketing' joins the current lesion whatever
-   the clock says. Title and impression restate lesions: they only add a lesion when the body of
-   the note documented none. An addendum corrects the lesion it names instead of adding one.
+   the clock says. Title, findings (post-procedure imaging) and impression restate lesions: they
+   only fill gaps, and add a lesion only when the body of the note documented none. An
+   addendum corrects the lesion it names instead of adding one.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ class LesionBuilder:
                 bucket.append(mentions[index])
                 index += 1
             by_sentence.append((sent, bucket))
-        seed_kind = self._seed_kind(doc, mentions)
+        seed_kind = self._seed_kind(mentions)
         default_side = self._default_laterality(by_sentence, sections)
         default_guidance = self._default_guidance(mentions, sections)
         events: list[Event] = []
@@ -225,9 +226,10 @@ class LesionBuilder:
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
-            new = self._events(found, sent, sent_span, section, focus, seed_kind)
+            new = self._events(found, sent_span, section, focus, seed_kind)
             if nonbreast:
-                facts.nonbreast_devices.extend(sent_span for _ in new[:1])
+                if new:
+                    facts.nonbreast_devices.append(sent_span)
                 continue
             for event in new:
                 if event.device in MARKERS:
@@ -237,7 +239,7 @@ class LesionBuilder:
         facts.lesions = self._group(events, default_side, default_guidance)
         return facts
 
-    def _seed_kind(self, doc: Doc, mentions: list[Mention]) -> str:
+    def _seed_kind(self, mentions: list[Mention]) -> str:
         if any(m.label == "DEVICE" and m.value == "magnetic_seed" for m in mentions):
             return "magnetic_seed"
         return "radioactive_seed"
@@ -293,29 +295,19 @@ class LesionBuilder:
                 focus["quadrant"] = m.value
             elif m.label == "GUIDANCE" and m.affirmed:
                 if m.value == "tomosynthesis":
-                    focus.setdefault("tomo", True)
-                    if "guidance" not in focus:
-                        focus["tomo_only"] = True
+                    focus["tomo"] = True
                 else:
-                    if (
-                        focus.get("guidance", (None,))[0] == "stereotactic"
-                        and m.value != "stereotactic"
-                    ):
-                        pass
                     focus["guidance"] = (m.value, m.span)
-                    focus.pop("tomo_only", None)
 
     def _session_facts(self, facts: NoteFacts, found: list[Mention], span, section: str) -> None:
+        if any(m.label == "SESSION" and m.value == "same" for m in found):
+            facts.same_session_statements.append(span)
         places = [m for m in found if m.label == "PLACE"]
         devices = [m for m in found if m.label == "DEVICE"]
         if not places and not devices:
-            if any(m.label == "SESSION" and m.value == "same" for m in found):
-                facts.same_session_statements.append(span)
             return
         statuses = {m.context.status for m in places + devices}
-        has_place = bool(places) or any(m.label == "DEVICE" and m.value == "wire" for m in found)
-        if any(m.label == "SESSION" and m.value == "same" for m in found):
-            facts.same_session_statements.append(span)
+        has_place = bool(places) or any(d.value == "wire" for d in devices)
         localizing = any(d.value in LOCALIZING | {"seed"} for d in devices) or any(
             p.value == "localization" for p in places
         )
@@ -326,7 +318,7 @@ class LesionBuilder:
             return
         if has_place and "negated" in statuses:
             facts.negated_placements.append(span)
-        elif has_place and "hypothetical" in statuses and localizing and section != "history":
+        elif has_place and "hypothetical" in statuses and localizing:
             facts.planned_placements.append(span)
         for m in found:
             if m.label == "COUNT" and m.affirmed and any(p.affirmed for p in places):
@@ -335,7 +327,7 @@ class LesionBuilder:
                     facts.stated_count, facts.stated_count_span = value, m.span
 
     # ------------------------------------------------------------------ events
-    def _events(self, found, sent, sent_span, section, focus, seed_kind) -> list[Event]:
+    def _events(self, found, sent_span, section, focus, seed_kind) -> list[Event]:
         sessions = {
             m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
         }
