@@ -92,11 +92,16 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
     if facts.nonbreast_devices:
         findings.append(_finding(tables, "NON_BREAST_DEVICE", evidence=facts.nonbreast_devices[:3]))
     if not lesions or not facts.breast_note:
+        # No device went in this session: nothing to bill, whatever was declined or planned.
+        # The negated or planned placement is still named so a coder sees why.
         if facts.breast_note and facts.negated_placements:
             findings.append(
-                _finding(tables, "PLACEMENT_NEGATED", evidence=facts.negated_placements)
+                _finding(tables, "PLACEMENT_NEGATED", evidence=facts.negated_placements[:3])
             )
-            return Decision("not_supported", [], 0, None, findings, None)
+        if facts.breast_note and facts.planned_placements:
+            findings.append(
+                _finding(tables, "PLANNED_NOT_PERFORMED", evidence=facts.planned_placements[:3])
+            )
         findings.append(_finding(tables, "NO_PLACEMENT_THIS_SESSION"))
         return Decision("not_applicable", [], 0, None, findings, None)
 

@@ -63,10 +63,13 @@ class ContextMatcher:
             key=lambda t: (t.start - t.end, t.start),
         )
         taken: set[int] = set()
+        spans: set[tuple[int, int]] = set()
         kept = []
         for trig in found:
-            if any(t in taken for t in range(trig.start, trig.end)):
+            same = (trig.start, trig.end) in spans  # one cue, several rules: 'declined' <- ->
+            if not same and any(t in taken for t in range(trig.start, trig.end)):
                 continue
+            spans.add((trig.start, trig.end))
             taken.update(range(trig.start, trig.end))
             if self.rules[trig.rule].category != "PSEUDO":
                 kept.append(trig)

@@ -77,10 +77,15 @@ class Mention:
     end_char: int
     text: str
     context: ContextResult
+    definite: bool = False  # 'the wire', 'this reflector': refers back to a known device
 
     @property
     def affirmed(self) -> bool:
-        return self.context.status == "affirmed" and not self.context.target
+        """Affirmed and, for a device, not the target another device was aimed at. A placement
+        act or a location inside a target phrase ('placed at the 4 o'clock clip') still holds."""
+        if self.context.status != "affirmed":
+            return False
+        return not (self.context.target and self.label == "DEVICE")
 
     @property
     def span(self) -> tuple[int, int]:
@@ -96,6 +101,7 @@ class Event:
     sentence: tuple[int, int]
     section: str
     label: int | None = None
+    label_from_focus: bool = False
     laterality: str | None = None
     laterality_span: tuple[int, int] | None = None
     clock: float | None = None
@@ -163,7 +169,18 @@ class LesionBuilder:
         spans = doc.spans.get(CONCEPTS_KEY, [])
         contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
         return [
-            Mention(s.label_, s.kb_id_, s.id_, s.start, s.end, s.start_char, s.end_char, s.text, c)
+            Mention(
+                s.label_,
+                s.kb_id_,
+                s.id_,
+                s.start,
+                s.end,
+                s.start_char,
+                s.end_char,
+                s.text,
+                c,
+                _definite(doc, s.start),
+            )
             for s, c in zip(spans, contexts)
         ]
 
@@ -178,9 +195,7 @@ class LesionBuilder:
         if not mentions:
             return facts
         sections = doc._.locaudit_sections or [(0, len(doc.text), "other")]
-        facts.breast_note = any(m.label == "BREAST" for m in mentions) or any(
-            m.label == "DEVICE" and m.value in LOCALIZING - {"wire"} for m in mentions
-        )
+        facts.breast_note = self._breast_note(mentions, sections)
         by_sentence: list[tuple[Span, list[Mention]]] = []
         index = 0
         for sent in doc.sents:
@@ -209,7 +224,14 @@ class LesionBuilder:
             if section != focus_section or focus_age > self.focus_sentences:
                 focus, focus_section = {}, section
             focus_age += 1
-            labels = [m for m in found if m.label == "LESION" and m.context.status != "negated"]
+            acts = any(m.label == "PLACE" and m.affirmed for m in found)
+            labels = [
+                m
+                for m in found
+                if m.label == "LESION"
+                and m.context.status != "negated"
+                and (m.value != "next" or acts)  # 'a separate lesion' names one only when placed
+            ]
             for ref in labels:
                 value = lesion_number(ref.text) if ref.value != "next" else None
                 if value is None:
@@ -226,7 +248,8 @@ class LesionBuilder:
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
-            new = self._events(found, sent_span, section, focus, seed_kind)
+            breaks = [t.i for t in sent if t.text == ";"]
+            new = self._events(found, sent_span, section, focus, seed_kind, breaks)
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -238,6 +261,30 @@ class LesionBuilder:
             events.extend(new)
         facts.lesions = self._group(events, default_side, default_guidance)
         return facts
+
+    def _breast_note(self, mentions: list[Mention], sections) -> bool:
+        """Is this note about the breast today? Not when its title names another body part
+        ('CT guided hookwire localization of lung nodules'), nor when the breast appears only in
+        the history ('history of right breast cancer'). A clock-face location or a breast-only
+        device (seed, reflector, tag) is breast enough for terse notes."""
+        first = mentions[0].start_char
+        head = [m for m in mentions if m.start_char < first + 200]
+        if any(m.label == "NONBREAST" for m in head[:12]) and not any(
+            m.label == "BREAST" and m.value != "finding" for m in head[:12]
+        ):
+            return False
+        for m in mentions:
+            if m.context.status in ("negated", "historical"):
+                continue
+            if section_at(sections, m.start_char) in EXCLUDED_SECTIONS:
+                continue
+            if m.label == "BREAST" and m.value != "finding":
+                return True
+            if m.label == "LOCATION" and m.value == "clock":
+                return True
+            if m.label == "DEVICE" and m.value in LOCALIZING - {"wire"}:
+                return True
+        return False
 
     def _seed_kind(self, mentions: list[Mention]) -> str:
         if any(m.label == "DEVICE" and m.value == "magnetic_seed" for m in mentions):
@@ -327,32 +374,40 @@ class LesionBuilder:
                     facts.stated_count, facts.stated_count_span = value, m.span
 
     # ------------------------------------------------------------------ events
-    def _events(self, found, sent_span, section, focus, seed_kind) -> list[Event]:
+    def _events(self, found, sent_span, section, focus, seed_kind, breaks) -> list[Event]:
         sessions = {
             m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
         }
         if "other" in sessions and "same" not in sessions:
             return []  # 'localized yesterday with a SCOUT reflector': another session
-        places = [m for m in found if m.label == "PLACE" and m.affirmed]
-        devices = [m for m in found if m.label == "DEVICE" and m.affirmed]
+        all_devices = [m for m in found if m.label == "DEVICE"]
+        acts = [
+            m for m in found if m.label == "PLACE" and not any(_inside(m, d) for d in all_devices)
+        ]  # 'localization devices', 'localization needle' name a thing, not an act
+        places = [m for m in acts if m.affirmed and not _captured(m, all_devices)]
+        devices = [m for m in all_devices if m.affirmed]
         localizing = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
-        if any(m.label == "PLACE" for m in found) and not places:
-            return []  # every placement act here is negated, planned or past
+        if acts and not places:
+            return []  # every placement act here is negated, planned, past or of another device
         if not places:
             # Terse procedure lines name the device without a verb ('HOOKWIRE THROUGH THE
-            # BARBELL CLIP, STEREO PAIR'): a localizing device in the body of the note counts
-            # when the line also says how or where it went.
+            # BARBELL CLIP, STEREO PAIR'): a new localizing device (not 'the wire', which
+            # refers back) in the body of the note counts when the line says how or where.
             how = any(
                 m.label in ("GUIDANCE", "LESION") or (m.label == "LOCATION" and m.value == "clock")
                 for m in found
             )
-            if section not in BODY_SECTIONS or not localizing or not how:
+            if section not in BODY_SECTIONS or not how:
                 return []
-            devices = localizing
-        elif localizing:
-            # Beside a wire or seed, a clip is usually its target: it counts as placed only
-            # with its own placement verb close by ('... and a clip was deployed').
-            devices = [d for d in devices if d in localizing or _near(d, places, 2)]
+            devices = [d for d in localizing if not d.definite]
+        else:
+            blockers = [m for m in found if m.label in ("PLACE", "DEVICE") and not m.affirmed]
+            blockers = [m for m in blockers if not (m.label == "DEVICE" and m.context.target)]
+            devices = [d for d in devices if _licensed(d, places, blockers, breaks)]
+            if localizing:
+                # Beside a wire or seed, a clip is usually its target: it counts as placed
+                # only with its own placement verb close by ('... and a clip was deployed').
+                devices = [d for d in devices if d in localizing or _near(d, places, 2)]
         intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
         bracket = any(m.label == "BRACKET" for m in found)
         correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
@@ -360,7 +415,8 @@ class LesionBuilder:
         for d in devices:
             kind = seed_kind if d.value == "seed" else d.value
             anchors.append((kind, d.start))
-        if not anchors:
+        if not anchors and _has_object(found):
+            # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
             anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
         if not anchors:
             return []
@@ -416,6 +472,7 @@ class LesionBuilder:
             ]
         )
         event.label = int(ref.value) if ref else focus.get("label")
+        event.label_from_focus = ref is None and event.label is not None
         side = nearest(
             [
                 m
@@ -488,6 +545,10 @@ class LesionBuilder:
 
     def _place(self, event, lesions, where, create=True, weak=False) -> None:
         target = None
+        if event.label is not None and event.label_from_focus:
+            labelled = next((les for les in lesions if les.label == event.label), None)
+            if labelled is not None and not self._fits(labelled, event, use_label=False):
+                event.label = None  # its own side or clock says another lesion than the focus
         if event.label is not None:
             target = next((les for les in lesions if les.label == event.label), None)
             if target is None:
@@ -528,8 +589,11 @@ class LesionBuilder:
             target.guidance = event.guidance
         return target
 
-    def _fits(self, lesion: LesionFact, event: Event, bracket: bool = False) -> bool:
-        if event.label is not None and lesion.label is not None and event.label != lesion.label:
+    def _fits(
+        self, lesion: LesionFact, event: Event, bracket: bool = False, use_label: bool = True
+    ) -> bool:
+        labels = (event.label, lesion.label)
+        if use_label and None not in labels and labels[0] != labels[1]:
             return False
         if event.laterality and lesion.laterality and event.laterality != lesion.laterality:
             return event.correction
@@ -582,6 +646,84 @@ _DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
 
 def _near(mention: Mention, others: list[Mention], tokens: int) -> bool:
     return any(o.start - tokens <= mention.end and mention.start <= o.end + tokens for o in others)
+
+
+def _definite(doc: Doc, start: int) -> bool:
+    """Whether the noun phrase ending at a mention opens with a definite determiner."""
+    for i in range(start - 1, max(start - 5, 0) - 1, -1):
+        word = doc[i].lower_
+        if word in DEFINITE:
+            return True
+        if word in INDEFINITE or (doc[i].is_punct and word not in ("-", "/")):
+            return False
+    return False
+
+
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "existing", "same"})
+INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "new", "additional"})
+
+
+def _inside(inner: Mention, outer: Mention) -> bool:
+    """Strictly inside: 'localization' in 'localization devices' (not 'needle localization'
+    matched by both categories over the same tokens)."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.start, outer.end) != (inner.start, inner.end)
+    )
+
+
+def _captured(place: Mention, devices: list[Mention]) -> bool:
+    """A placement act belongs to the device nearest to it: in 'no clip was placed' the act is
+    the clip's, and the clip is negated, so the act licenses no other device."""
+    candidates = [d for d in devices if not (d.context.target and d.context.status == "affirmed")]
+    if not candidates:
+        return False
+    nearest = min(candidates, key=lambda d: _gap(place, d))
+    return nearest.context.status != "affirmed" and not any(
+        d.affirmed and _gap(place, d) <= _gap(place, nearest) for d in candidates
+    )
+
+
+def _gap(a: Mention, b: Mention) -> int:
+    if a.start < b.end and b.start < a.end:
+        return 0
+    return b.start - a.end if b.start >= a.end else a.start - b.end
+
+
+def _has_object(found: list[Mention]) -> bool:
+    return any(
+        (m.label == "BREAST" and m.value == "finding")
+        or m.label == "LESION"
+        or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq", "central"))
+        for m in found
+        if m.context.status != "negated"
+    )
+
+
+def _licensed(
+    device: Mention, places: list[Mention], blockers: list[Mention], breaks: list[int]
+) -> bool:
+    """Is this device the object of an affirmed placement act in its clause?
+
+    The act must be within ``LICENSE_WINDOW`` tokens, in the same clause (no ';' between) and
+    with no negated or planned act or device between them: in 'no clip was placed; the wire was
+    deployed' the first act is negated and the second licenses only the wire."""
+    for place in places:
+        if place.start <= device.end and device.start <= place.end:
+            return True  # 'wire localization', 'hookwire placement'
+        low, high = min(place.end, device.end), max(place.start, device.start)
+        if high - low > LICENSE_WINDOW:
+            continue
+        if any(low <= b < high for b in breaks):
+            continue
+        if any(low <= m.start and m.end <= high for m in blockers):
+            continue
+        return True
+    return False
+
+
+LICENSE_WINDOW = 12
 
 
 def _same_place(a: Event, b: Event) -> bool:
