@@ -33,10 +33,11 @@ from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
 from locaudit.nlp.sections import section_at
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan"})
-WEAK_SECTIONS = frozenset({"title", "impression", "findings"})
+WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
 BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
     "one": 1,
     "two": 2,
@@ -239,7 +240,8 @@ class LesionBuilder:
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
             if labels:
-                focus = {"label": int(labels[-1].value)}
+                focus = {k: v for k, v in focus.items() if k in CARRIED}
+                focus["label"] = int(labels[-1].value)
                 focus_age = 0
             self._update_focus(focus, found)
             biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
@@ -249,7 +251,8 @@ class LesionBuilder:
                 m.label == "BREAST" for m in found
             )
             breaks = [t.i for t in sent if t.text == ";"]
-            new = self._events(found, sent_span, section, focus, seed_kind, breaks)
+            where = "summary" if _summary(found) and section not in WEAK_SECTIONS else section
+            new = self._events(found, sent_span, where, focus, seed_kind, breaks)
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -329,6 +332,18 @@ class LesionBuilder:
         return None
 
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
+        """What the last sentences said about the lesion being worked on. A clock face far
+        from the focus's opens another lesion: its side and place are not carried over."""
+        clocks = [clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"]
+        old = focus.get("clock")
+        if clocks and old is not None and clocks[0] is not None:
+            if clock_distance(clocks[0], old) > self.clock_tolerance:
+                kept = {k: v for k, v in focus.items() if k in CARRIED}
+                focus.clear()
+                focus.update(kept)
+        places = [m for m in found if m.label == "LOCATION"]
+        if places:
+            focus["location"] = places
         for m in found:
             if (
                 m.label == "LATERALITY"
@@ -403,7 +418,21 @@ class LesionBuilder:
         else:
             blockers = [m for m in found if m.label in ("PLACE", "DEVICE") and not m.affirmed]
             blockers = [m for m in blockers if not (m.label == "DEVICE" and m.context.target)]
-            devices = [d for d in devices if _licensed(d, places, blockers, breaks)]
+            licensed = [d for d in devices if _licensed(d, places, blockers, breaks)]
+            # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
+            # coordinated after a placed one shares its verb
+            for d in devices:
+                if d not in licensed and not d.definite and any(
+                    p.end <= d.start
+                    and not any(p.end <= b < d.start for b in breaks)
+                    and not any(p.end <= m.start < d.start for m in blockers)
+                    for p in licensed
+                ):
+                    licensed.append(d)
+            devices = licensed
+            # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
+            if all(p.value == "localization" for p in places):
+                devices = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
             if localizing:
                 # Beside a wire or seed, a clip is usually its target: it counts as placed
                 # only with its own placement verb close by ('... and a clip was deployed').
@@ -420,21 +449,7 @@ class LesionBuilder:
             anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
         if not anchors:
             return []
-        clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
-        distinct_clocks = {clock_value(m.text) for m in clocks}
-        plural = any(d.text.lower().endswith("s") for d in devices) or any(
-            m.label == "COUNT" for m in found
-        )
-        affirmed_clocks = all(c.context.status == "affirmed" for c in clocks)
-        if (
-            not bracket
-            and plural
-            and affirmed_clocks
-            and len(distinct_clocks) > len(anchors)
-            and len(anchors) == 1
-        ):
-            kind = anchors[0][0]
-            anchors = [(kind, m.start) for m in clocks]  # 'wires at 2:00 and 10:00'
+        spread = self._spread(anchors, devices, found, focus, bracket)
         events = []
         for kind, anchor in anchors:
             event = Event(
@@ -447,6 +462,8 @@ class LesionBuilder:
                 correction=correction,
             )
             self._attribute(event, found, focus)
+            if spread:
+                event.clock = spread.pop(0)
             events.append(event)
         # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
         merged: list[Event] = []
@@ -457,6 +474,33 @@ class LesionBuilder:
             elif event.device and event.device != twin.device:
                 merged.append(event)  # two device types at one lesion: grouping joins them
         return merged
+
+    def _spread(self, anchors, devices, found, focus, bracket) -> list[float]:
+        """One plural placement over several clock faces ('wires at 2:00 and 10:00',
+        'hookwire x2' after 'L 12:00 + L 3:00') is one event per clock. Grows ``anchors``
+        in place and returns the clock of each event, or [] when nothing is spread."""
+        if bracket or len(anchors) != 1:
+            return []
+        counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
+        plural = any(d.text.lower().endswith("s") for d in devices) or any(
+            c >= 2 for c in counts
+        )
+        if not plural:
+            return []
+        clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+        if not clocks:
+            clocks = [m for m in focus.get("location", []) if m.value == "clock"]
+        if not all(c.context.status == "affirmed" for c in clocks):
+            return []
+        values: list[float] = []
+        for m in clocks:
+            value = clock_value(m.text)
+            if value is not None and value not in values:
+                values.append(value)
+        if len(values) < 2 or (counts and max(counts) not in (0, len(values))):
+            return []
+        anchors[:] = anchors * len(values)
+        return values
 
     def _attribute(self, event: Event, found: list[Mention], focus: dict) -> None:
         anchor = event.anchor
@@ -496,7 +540,7 @@ class LesionBuilder:
             ]
         )
         event.quadrant = quadrant.value if quadrant else focus.get("quadrant")
-        event.location = [m for m in found if m.label == "LOCATION"]
+        event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
         real = [m for m in guides if m.value != "tomosynthesis"]
         guide = nearest(real)
@@ -616,12 +660,17 @@ class LesionBuilder:
             lesion.laterality = event.laterality
             if event.laterality_span:
                 lesion.laterality_evidence.append(event.laterality_span)
-        if event.guidance and (lesion.guidance is None or lesion.tomosynthesis_only):
+        if event.guidance and (
+            lesion.guidance is None
+            or event.correction
+            or (lesion.tomosynthesis_only and not fill_only)
+        ):
             lesion.guidance = event.guidance
             lesion.tomosynthesis_only = False
             if event.guidance_span:
                 lesion.guidance_evidence.append(event.guidance_span)
-        elif event.tomo and lesion.guidance is None:
+        elif event.tomo and (lesion.guidance is None or event.correction):
+            lesion.guidance = None  # an addendum: 'placed with tomosynthesis guidance alone'
             lesion.tomosynthesis_only = True
         if lesion.clock is None and event.clock is not None:
             lesion.clock = event.clock
@@ -661,6 +710,21 @@ def _definite(doc: Doc, start: int) -> bool:
 
 DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "existing", "same"})
 INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "new", "additional"})
+
+
+def _summary(found: list[Mention]) -> bool:
+    """'Stereotactic wire localization left breast x 2': a count of lesions with no lesion
+    named or placed restates the procedure, like a title."""
+    counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
+    if not counts or max(counts) < 2:
+        return False
+    if not any(m.label == "PLACE" and m.value == "localization" for m in found):
+        return False  # 'hookwire x2 (1 per site)' counts devices placed
+    return not any(
+        m.label == "LESION"
+        or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
+        for m in found
+    )
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:
