@@ -334,13 +334,19 @@ class LesionBuilder:
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
         from the focus's opens another lesion: its side and place are not carried over."""
-        clocks = [clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"]
+        clocks = [
+            clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"
+        ]
         old = focus.get("clock")
-        if clocks and old is not None and clocks[0] is not None:
-            if clock_distance(clocks[0], old) > self.clock_tolerance:
-                kept = {k: v for k, v in focus.items() if k in CARRIED}
-                focus.clear()
-                focus.update(kept)
+        first = clocks[0] if clocks else None
+        if (
+            first is not None
+            and old is not None
+            and clock_distance(first, old) > self.clock_tolerance
+        ):
+            kept = {k: v for k, v in focus.items() if k in CARRIED}
+            focus.clear()
+            focus.update(kept)
         places = [m for m in found if m.label == "LOCATION"]
         if places:
             focus["location"] = places
@@ -422,11 +428,15 @@ class LesionBuilder:
             # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
             # coordinated after a placed one shares its verb
             for d in devices:
-                if d not in licensed and not d.definite and any(
-                    p.end <= d.start
-                    and not any(p.end <= b < d.start for b in breaks)
-                    and not any(p.end <= m.start < d.start for m in blockers)
-                    for p in licensed
+                if (
+                    d not in licensed
+                    and not d.definite
+                    and any(
+                        p.end <= d.start
+                        and not any(p.end <= b < d.start for b in breaks)
+                        and not any(p.end <= m.start < d.start for m in blockers)
+                        for p in licensed
+                    )
                 ):
                     licensed.append(d)
             devices = licensed
@@ -482,9 +492,7 @@ class LesionBuilder:
         if bracket or len(anchors) != 1:
             return []
         counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
-        plural = any(d.text.lower().endswith("s") for d in devices) or any(
-            c >= 2 for c in counts
-        )
+        plural = any(d.text.lower().endswith("s") for d in devices) or any(c >= 2 for c in counts)
         if not plural:
             return []
         clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
