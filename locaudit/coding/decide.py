@@ -84,6 +84,14 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
     return sorted(sides, key=lambda m: m != "RT")
 
 
+def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
+    """R25: each lesion must be identifiable, by its breast or by where it is in it."""
+    if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:
+        return True
+    side = lesion.laterality
+    return side is not None and all(o.laterality not in (side, None) for o in others)
+
+
 def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
     tables = tables or load_tables()
     lesions = facts.lesions
@@ -139,6 +147,8 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 problems.append(("MISSING_LATERALITY", i, les.evidence[:1]))
             if not les.device_named:
                 problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
+            if not _told_apart(les, [other for _, other in candidates if other is not les]):
+                problems.append(("MISSING_LOCATION", i, les.evidence[:1]))
             if les.guidance is None:
                 code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"
                 problems.append((code, i, les.evidence[:1]))

@@ -62,15 +62,18 @@ class ContextMatcher:
             (Trigger(i, s, e) for i, s, e in self._matcher(doc)),
             key=lambda t: (t.start - t.end, t.start),
         )
-        taken: set[int] = set()
-        spans: set[tuple[int, int]] = set()
+        spans: list[tuple[int, int]] = []
         kept = []
         for trig in found:
-            same = (trig.start, trig.end) in spans  # one cue, several rules: 'declined' <- ->
-            if not same and any(t in taken for t in range(trig.start, trig.end)):
+            # A trigger inside a longer one gives way ('no' in 'no change'); the same words
+            # under several rules ('declined' both ways) and partial overlaps ('was scheduled'
+            # | 'scheduled for') all stand.
+            if any(
+                s <= trig.start and trig.end <= e and (s, e) != (trig.start, trig.end)
+                for s, e in spans
+            ):
                 continue
-            spans.add((trig.start, trig.end))
-            taken.update(range(trig.start, trig.end))
+            spans.append((trig.start, trig.end))
             if self.rules[trig.rule].category != "PSEUDO":
                 kept.append(trig)
         kept.sort(key=lambda t: t.start)

@@ -37,6 +37,7 @@ WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
 BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
     "one": 1,
@@ -239,10 +240,11 @@ class LesionBuilder:
                     value = max(labels_seen, len({e.label for e in events if e.label})) + 1
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
-            if labels:
+            if labels and focus.get("label") != int(labels[-1].value):
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
                 focus["label"] = int(labels[-1].value)
-                focus_age = 0
+            if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
+                focus_age = 0  # the focus is as old as the last sentence that said where
             self._update_focus(focus, found)
             biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
             if biopsies:
@@ -263,7 +265,29 @@ class LesionBuilder:
                     event.biopsy = near[-1] if near else None
             events.extend(new)
         facts.lesions = self._group(events, default_side, default_guidance)
+        self._place_labelled(facts.lesions, by_sentence)
         return facts
+
+    def _place_labelled(self, lesions: list[LesionFact], by_sentence) -> None:
+        """A lesion known by its label ('Target B') is placed where the note, in any section,
+        put that label ('Indication: ... Target B, 3 o'clock')."""
+        wanted = {les.label: les for les in lesions if les.label is not None and les.clock is None}
+        wanted = {k: v for k, v in wanted.items() if v.quadrant is None and v.location is None}
+        if not wanted:
+            return
+        for _sent, found in by_sentence:
+            current = None
+            for m in found:
+                if m.label == "LESION" and m.value != "next":
+                    number = lesion_number(m.text)
+                    current = wanted.get(number) if number is not None else None
+                elif m.label == "LOCATION" and current is not None:
+                    if m.value == "clock" and current.clock is None:
+                        current.clock = clock_value(m.text)
+                    elif m.value in QUADRANTS and current.quadrant is None:
+                        current.quadrant = m.value
+                    if current.location is None:
+                        current.location, current.location_span = m.text, m.span
 
     def _breast_note(self, mentions: list[Mention], sections) -> bool:
         """Is this note about the breast today? Not when its title names another body part
@@ -669,9 +693,9 @@ class LesionBuilder:
             if event.laterality_span:
                 lesion.laterality_evidence.append(event.laterality_span)
         if event.guidance and (
-            lesion.guidance is None
-            or event.correction
-            or (lesion.tomosynthesis_only and not fill_only)
+            event.correction
+            or (lesion.guidance is None and not lesion.tomosynthesis_only)
+            or (lesion.tomosynthesis_only and not fill_only)  # stereo + tomo is stereotactic
         ):
             lesion.guidance = event.guidance
             lesion.tomosynthesis_only = False
