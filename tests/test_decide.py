@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 from locaudit.coding import decide
 from locaudit.facts import LesionFact, NoteFacts
 
+_CLOCKS = itertools.cycle(range(1, 13))
+
 
 def _lesion(side="left", guidance="stereotactic", devices=("wire",), **kw):
+    kw.setdefault("clock", float(next(_CLOCKS)))  # each lesion somewhere else by default
     return LesionFact(
         laterality=side, guidance=guidance, devices=list(devices), evidence=[(0, 1)], **kw
     )
@@ -53,3 +58,16 @@ def test_decide_missing_side_needs_review_without_addon():
 def test_decide_nothing_placed_is_not_applicable():
     assert decide(NoteFacts(breast_note=True)).verdict == "not_applicable"
     assert decide(NoteFacts(breast_note=False, lesions=[_lesion()])).verdict == "not_applicable"
+
+
+def test_decide_lesion_without_location_needs_review():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion(), _lesion(clock=None)]))
+    assert d.verdict == "needs_review" and d.units_19284 == 0
+    assert "MISSING_LOCATION" in {f.code for f in d.findings}
+    assert "where it is" in (d.query or "")
+
+
+def test_decide_breast_tells_lesions_apart_without_location():
+    lesions = [_lesion("right", clock=None), _lesion("left", clock=None)]
+    d = decide(NoteFacts(breast_note=True, lesions=lesions))
+    assert d.verdict == "supported" and d.units_19284 == 1
