@@ -101,3 +101,53 @@ def test_components_are_registered_factories():
         nlp.add_pipe(name)
     doc = nlp("Lesion 1: left 2:00, wire placed. Lesion 2: left 10:00, wire placed.")
     assert len(doc._.locaudit_facts.lesions) == 2
+
+
+def _engine_status(text: str, concept: str) -> str:
+    from locaudit.nlp.context import ContextMatcher
+
+    nlp = spacy.blank("en")
+    engine = ContextMatcher(nlp)
+    doc = nlp.make_doc(text)
+    i = text.index(concept)
+    span = doc.char_span(i, i + len(concept), alignment_mode="expand")
+    triggers = engine.triggers(doc)
+    return engine.classify(doc, span.start, span.end, 0, len(doc), triggers).status
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "status"),
+    [
+        # a phrase listed both forward and backward ('was not') still negates what follows
+        ("She was not lightheaded.", "lightheaded", "negated"),
+        # a trigger inside a long mention does not negate the mention
+        ("Skin is warm and dry without lesion.", "Skin is warm and dry without lesion", "affirmed"),
+        # list glue does not use up the window
+        (
+            "He denies fever, chills, nausea, vomiting, headache, cough, or dysuria.",
+            "dysuria",
+            "negated",
+        ),
+        (
+            "Return to the clinic if she develops fever, redness, swelling, or drainage.",
+            "drainage",
+            "hypothetical",
+        ),
+        (
+            "Past medical history is significant for hypertension, diabetes, and gout.",
+            "gout",
+            "historical",
+        ),
+        # uncertainty is not a hypothetical
+        ("Findings are suspicious for malignancy.", "malignancy", "affirmed"),
+        # 'has not changed' says the finding is still there
+        ("The cyst has not changed in size.", "cyst", "affirmed"),
+        # the date of service is this session
+        ("Wire localization DOS 04/11/2024.", "Wire", "affirmed"),
+        ("The clip from 03/02/2024 was targeted.", "clip", "historical"),
+        ("The wire was declined by the patient.", "wire", "negated"),
+        ("A wire is scheduled for tomorrow.", "wire", "hypothetical"),
+    ],
+)
+def test_context_engine_scope(text, concept, status):
+    assert _engine_status(text, concept) == status

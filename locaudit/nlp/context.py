@@ -8,6 +8,11 @@ forward, backward or both, limited by its window (tokens), the sentence, and TER
 itself ('was not placed'), takes the trigger's category. TARGET is a domain category: the device
 after 'through the' / 'adjacent to' is what a new device was aimed at, not a new device.
 
+Scope details: rules matching the very same tokens all apply (a phrase listed forward and
+backward acts both ways); a trigger that begins inside a long mention ('skin warm, without
+lesion' as one concept) does not apply to it; windows count words, not extra spaces within a line
+nor list glue (',', 'or', 'and', 'nor'), so 'denies fever, chills, nausea, or pain' is one scope.
+
 Precedence when several apply: negated > hypothetical > historical > affirmed.
 
 medspaCy's ConText would do this, but it refuses spaCy 3.8 on Python < 3.12 and ran about 4.4x
@@ -19,11 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER, SHAPE
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
-from locaudit.nlp.matching import RuleMatcher
 from locaudit.rules import ContextRule, load_context
 
 PRECEDENCE = ("NEGATED", "HYPOTHETICAL", "HISTORICAL")
@@ -50,32 +56,88 @@ AFFIRMED = ContextResult("affirmed", False)
 
 
 class ContextMatcher:
-    """The trigger/scope engine, usable on any (doc, mention) pair, pipeline or not."""
+    """The trigger/scope engine, usable on any (doc, mention) pair, pipeline or not.
+
+    Built once: phrase rules go to one ``PhraseMatcher`` on LOWER, token-pattern rules to a
+    ``Matcher``. The Matcher is the slow part (Python predicates per token), so it only runs on
+    a doc that holds, for every token of some pattern, a token with an allowed LOWER/SHAPE
+    value (one ``to_array`` and set checks); patterns it cannot gate (REGEX, operators) always run.
+    Per-rule fields are copied into plain tuples so ``classify`` does no attribute lookups.
+    """
 
     def __init__(self, nlp: Language, patterns_dir: str | None = None) -> None:
         self.rules: tuple[ContextRule, ...] = load_context(patterns_dir)
-        self._matcher = RuleMatcher(nlp, [rule.pattern for rule in self.rules])
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._tokens = Matcher(nlp.vocab, validate=True)
+        self._index: dict[int, int] = {}
+        self._gates: list[tuple[tuple[int, frozenset[int]], ...]] | None = []
+        for i, rule in enumerate(self.rules):
+            key = f"context{i}"
+            self._index[nlp.vocab.strings.add(key)] = i
+            if isinstance(rule.pattern, str):
+                self._phrases.add(key, [nlp.make_doc(rule.pattern)])
+            else:
+                self._tokens.add(key, [rule.pattern])
+                gate = _gate(nlp, rule.pattern)
+                if gate is None or self._gates is None:
+                    self._gates = None  # one ungated pattern: always run the Matcher
+                else:
+                    self._gates.append(gate)
+        self._has_tokens = len(self._tokens) > 0
+        self._category = tuple(rule.category for rule in self.rules)
+        self._forward = tuple(r.direction in ("forward", "bidirectional") for r in self.rules)
+        self._backward = tuple(r.direction in ("backward", "bidirectional") for r in self.rules)
+        self._window = tuple(rule.window for rule in self.rules)
+        self._ends = tuple(
+            frozenset(rule.applies_to)
+            if rule.category == "TERMINATE" and rule.applies_to
+            else (_ALL if rule.category == "TERMINATE" else frozenset())
+            for rule in self.rules
+        )
+
+    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not self._has_tokens:
+            return []
+        if self._gates is not None:
+            table = doc.to_array(_GATE_COLUMNS)
+            present = {LOWER: set(table[:, 0].tolist()), SHAPE: set(table[:, 1].tolist())}
+            if not any(
+                all(not values.isdisjoint(present[attr]) for attr, values in gate)
+                for gate in self._gates
+            ):
+                return []
+        return self._tokens(doc)
 
     def triggers(self, doc: Doc) -> list[Trigger]:
-        """All triggers in the doc, overlaps resolved longest-first, pseudo-triggers removed."""
-        found = sorted(
-            (Trigger(i, s, e) for i, s, e in self._matcher(doc)),
-            key=lambda t: (t.start - t.end, t.start),
-        )
-        spans: list[tuple[int, int]] = []
+        """All triggers in the doc, overlaps resolved longest-first, pseudo-triggers removed.
+
+        Rules that match the very same tokens all stay (a phrase listed both forward and
+        backward acts both ways); a PSEUDO match cancels every rule on the tokens it covers.
+        A trigger inside a longer one gives way ('no' in 'no change'); partly overlapping ones
+        both stand ('was scheduled' | 'scheduled for').
+        """
+        index = self._index
+        found = [(index[m], s, e) for m, s, e in self._phrases(doc)]
+        found.extend((index[m], s, e) for m, s, e in self._token_matches(doc))
+        if not found:
+            return []
+        found.sort(key=lambda t: (t[1] - t[2], t[1]))
+        spans: dict[tuple[int, int], bool] = {}  # kept span -> cancelled by a PSEUDO
+        pseudo = self._category
         kept = []
-        for trig in found:
-            # A trigger inside a longer one gives way ('no' in 'no change'); the same words
-            # under several rules ('declined' both ways) and partial overlaps ('was scheduled'
-            # | 'scheduled for') all stand.
-            if any(
-                s <= trig.start and trig.end <= e and (s, e) != (trig.start, trig.end)
-                for s, e in spans
-            ):
+        for rule, start, end in found:
+            span = (start, end)
+            if span in spans:
+                if not spans[span] and pseudo[rule] != "PSEUDO":
+                    kept.append(Trigger(rule, start, end))
                 continue
-            spans.append((trig.start, trig.end))
-            if self.rules[trig.rule].category != "PSEUDO":
-                kept.append(trig)
+            if any(s <= start and end <= e for s, e in spans):
+                continue
+            spans[span] = cancelled = pseudo[rule] == "PSEUDO"
+            if cancelled:
+                kept = [t for t in kept if (t.start, t.end) != span]
+            else:
+                kept.append(Trigger(rule, start, end))
         kept.sort(key=lambda t: t.start)
         return kept
 
@@ -88,49 +150,93 @@ class ContextMatcher:
         sent_end: int,
         triggers: list[Trigger],
     ) -> ContextResult:
-        """Context of the mention doc[start:end] inside the sentence [sent_start, sent_end)."""
+        """Context of the mention doc[start:end] inside the sentence [sent_start, sent_end).
+
+        A trigger that begins inside the mention ('skin warm and dry without lesion' as one
+        concept) describes part of the mention, not the mention: it does not apply. A mention
+        that begins inside a trigger ('placed' in 'was not placed') takes the trigger's category.
+        """
         hits: dict[str, Trigger] = {}
-        rules = self.rules
+        category_of = self._category
         for trig in triggers:
             if trig.start >= sent_end or trig.end <= sent_start:
                 continue
-            rule = rules[trig.rule]
-            category = rule.category
+            rule = trig.rule
+            category = category_of[rule]
             if category == "TERMINATE" or category in hits:
                 continue
             if trig.start < end and start < trig.end:
-                hits[category] = trig
+                if start >= trig.start:
+                    hits[category] = trig
                 continue
-            if rule.direction in ("forward", "bidirectional") and start >= trig.end:
-                limit = min(sent_end, trig.end + rule.window)
-                if start < limit and not self._terminated(triggers, trig.end, start, category):
-                    hits[category] = trig
-                    continue
-            if rule.direction in ("backward", "bidirectional") and end <= trig.start:
-                limit = max(sent_start, trig.start - rule.window)
-                if start >= limit and not self._terminated(triggers, end, trig.start, category):
-                    hits[category] = trig
+            if start >= trig.end:  # mention after the trigger
+                lo, hi, applies = trig.end, start, self._forward[rule]
+            else:  # mention before the trigger
+                lo, hi, applies = end, trig.start, self._backward[rule]
+            if (
+                applies
+                and self._within(doc, lo, hi, self._window[rule])
+                and not self._terminated(triggers, lo, hi, category)
+            ):
+                hits[category] = trig
         if not hits:
             return AFFIRMED
         status = next((STATUS_OF[c] for c in PRECEDENCE if c in hits), "affirmed")
+        rules = self.rules
         spans = tuple(
             (rules[t.rule].id, doc[t.start].idx, doc[t.end - 1].idx + len(doc[t.end - 1]))
             for t in hits.values()
         )
         return ContextResult(status, "TARGET" in hits, spans)
 
+    @staticmethod
+    def _within(doc: Doc, lo: int, hi: int, window: int) -> bool:
+        """Are there fewer than ``window`` tokens in [lo, hi)? Extra spaces within a line (a
+        double space after a period, wrapped text) do not count; a line break does."""
+        if hi - lo < window:
+            return True
+        skipped = 0
+        for i in range(lo, hi):
+            token = doc[i]
+            if (token.is_space and "\n" not in token.text) or token.lower_ in _LIST_GLUE:
+                skipped += 1
+        return hi - lo - skipped < window
+
     def _terminated(self, triggers: list[Trigger], lo: int, hi: int, category: str) -> bool:
         """Is there a terminator (for this category) between token lo and hi?"""
+        ends = self._ends
         for trig in triggers:
             if trig.start >= hi:
                 break
-            if trig.start >= lo:
-                rule = self.rules[trig.rule]
-                if rule.category == "TERMINATE" and (
-                    not rule.applies_to or category in rule.applies_to
-                ):
-                    return True
+            if trig.start >= lo and category in ends[trig.rule]:
+                return True
         return False
+
+
+_LIST_GLUE = frozenset((",", "or", "and", "nor", "/"))
+_ALL = frozenset(("NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO"))
+_GATE_ATTRS = {"LOWER": LOWER, "SHAPE": SHAPE}
+_GATE_COLUMNS = [LOWER, SHAPE]
+
+
+def _gate(nlp: Language, pattern: list[dict]) -> tuple[tuple[int, frozenset[int]], ...] | None:
+    """For a token pattern, one (attr, allowed value hashes) per token; None if not gateable."""
+    gate = []
+    for spec in pattern:
+        if "OP" in spec or len(spec) != 1:
+            return None
+        ((name, value),) = spec.items()
+        attr = _GATE_ATTRS.get(name)
+        if attr is None:
+            return None
+        if isinstance(value, str):
+            values = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            values = value["IN"]
+        else:
+            return None
+        gate.append((attr, frozenset(nlp.vocab.strings.add(v) for v in values)))
+    return tuple(gate)
 
 
 class Context:
