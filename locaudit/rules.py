@@ -48,6 +48,7 @@ SectionName = Literal[
     "impression",
     "addendum",
     "plan",
+    "consult",
     "other",
 ]
 

@@ -6,6 +6,12 @@ figures on the dev split (the README shows the current figures as `locaudit eval
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+import locaudit
 from locaudit.evaluate import evaluate, load_gold
 from tests.conftest import FIXTURES
 
@@ -35,3 +41,20 @@ def test_gold_evidence_spans_quote_the_note():
         for lesion in result.lesions:
             for ev in lesion.evidence:
                 assert row["text"][ev.start : ev.end] == ev.text
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.mark.parametrize("name", ["mtsamples_breast.jsonl", "mtsamples_other.jsonl"])
+def test_public_samples_never_support_19284(name):
+    """The public MTSamples notes (read in place, never copied) hold no two-lesion stereotactic
+    localization (corpus README): none may be called supported, none may bill 19284."""
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"{path} not present: the shared corpus is outside this repository")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    results = list(locaudit.assess_many([r["text"] for r in rows], [r["id"] for r in rows]))
+    called = {a.id: a.verdict for a in results if a.verdict == "supported" or a.units_19284}
+    assert called == {}
+    assert all(a.verdict != "error" for a in results)

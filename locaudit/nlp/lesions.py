@@ -32,7 +32,7 @@ from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
 from locaudit.nlp.sections import section_at
 
-EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan"})
+EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
 BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
@@ -215,10 +215,15 @@ class LesionBuilder:
         focus_age = 0
         labels_seen = 0
         recent_biopsy: list[tuple[int, tuple[int, int]]] = []  # (sentence no, span)
+        # A consult or H&P (review of systems, physical exam...) narrates history and plans:
+        # its unheaded paragraphs are history too, only a procedure header reports today.
+        consult = any(name == "consult" for _, _, name in sections)
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
                 continue
             section = section_at(sections, sent.start_char)
+            if consult and section == "other":
+                section = "history"
             sent_span = _trim(doc, sent)
             self._session_facts(facts, found, sent_span, section)
             if section in EXCLUDED_SECTIONS:
@@ -264,8 +269,9 @@ class LesionBuilder:
                     near = [span for n, span in recent_biopsy if number - n <= 2]
                     event.biopsy = near[-1] if near else None
             events.extend(new)
-        facts.lesions = self._group(events, default_side, default_guidance)
-        self._place_labelled(facts.lesions, by_sentence)
+        if facts.breast_note:  # lesions of another organ are not breast lesions
+            facts.lesions = self._group(events, default_side, default_guidance)
+            self._place_labelled(facts.lesions, by_sentence)
         return facts
 
     def _place_labelled(self, lesions: list[LesionFact], by_sentence) -> None:
