@@ -34,6 +34,7 @@ class Sections:
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, section) covering the whole text; text before any header is 'other'."""
         marks: list[tuple[int, str]] = []
+        titles: set[str] = set()
         for match in self._regex.finditer(text):
             group = match.lastgroup
             if group is None:
@@ -41,6 +42,12 @@ class Sections:
             name = self._names[int(group[1:])]
             if marks and marks[-1][1] == name and name != "addendum":
                 continue
+            if name == "title":
+                eol = text.find("\n", match.start())
+                line = text[match.start() : eol if eol >= 0 else None]
+                if line.strip() in titles:
+                    continue  # a page header an EHR export repeats mid-note
+                titles.add(line.strip())
             marks.append((match.start(), name))
         if not marks or marks[0][0] > 0:
             marks.insert(0, (0, "other"))
