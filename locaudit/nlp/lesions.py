@@ -259,7 +259,7 @@ class LesionBuilder:
             )
             breaks = [t.i for t in sent if t.text == ";"]
             where = "summary" if _summary(found) and section not in WEAK_SECTIONS else section
-            new = self._events(found, sent_span, where, focus, seed_kind, breaks)
+            new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks)
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -272,7 +272,36 @@ class LesionBuilder:
         if facts.breast_note:  # lesions of another organ are not breast lesions
             facts.lesions = self._group(events, default_side, default_guidance)
             self._place_labelled(facts.lesions, by_sentence)
+            self._side_by_clock(facts.lesions, by_sentence)
         return facts
+
+    def _side_by_clock(self, lesions: list[LesionFact], by_sentence) -> None:
+        """A lesion known by its clock face takes the side the note gives that clock face
+        anywhere ('s/p RT bx x2 (RT UOQ 11:00 IDC; RT LIQ 4:00 DCIS)'), when only one side is."""
+        wanted = [les for les in lesions if les.laterality is None and les.clock is not None]
+        for lesion in wanted:
+            sides: dict[str, tuple[int, int]] = {}
+            for _sent, found in by_sentence:
+                for m in found:
+                    if m.label != "LOCATION" or m.value != "clock":
+                        continue
+                    value = clock_value(m.text)
+                    if value is None or clock_distance(value, lesion.clock) >= 0.5:
+                        continue
+                    side = [
+                        s
+                        for s in found
+                        if s.label == "LATERALITY"
+                        and s.value in ("left", "right")
+                        and s.context.status != "negated"
+                        and abs(s.start - m.start) <= 4
+                    ]
+                    if side:
+                        nearest = min(side, key=lambda s: abs(s.start - m.start))
+                        sides.setdefault(nearest.value, nearest.span)
+            if len(sides) == 1:
+                ((lesion.laterality, span),) = sides.items()
+                lesion.laterality_evidence.append(span)
 
     def _place_labelled(self, lesions: list[LesionFact], by_sentence) -> None:
         """A lesion known by its label ('Target B') is placed where the note, in any section,
@@ -425,7 +454,7 @@ class LesionBuilder:
                     facts.stated_count, facts.stated_count_span = value, m.span
 
     # ------------------------------------------------------------------ events
-    def _events(self, found, sent_span, section, focus, seed_kind, breaks) -> list[Event]:
+    def _events(self, doc, found, sent_span, section, focus, seed_kind, breaks) -> list[Event]:
         sessions = {
             m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
         }
@@ -454,6 +483,15 @@ class LesionBuilder:
         else:
             blockers = [m for m in found if m.label in ("PLACE", "DEVICE") and not m.affirmed]
             blockers = [m for m in blockers if not (m.label == "DEVICE" and m.context.target)]
+            # 'the console localized both reflectors': a device after 'localized' with no
+            # 'with'/'using' between is what was found, not what was placed
+            places = [
+                p
+                for p in places
+                if p.value != "localization"
+                or p.end >= len(doc)
+                or not _found_object(doc, p, devices)
+            ]
             licensed = [d for d in devices if _licensed(d, places, blockers, breaks)]
             # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
             # coordinated after a placed one shares its verb
@@ -763,6 +801,16 @@ def _summary(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
         for m in found
     )
+
+
+def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:
+    """'localized both reflectors': the next device after a localization verb, with no
+    instrument word ('with', 'using', 'by', 'via') between, is its object."""
+    after = [d for d in devices if d.start >= place.end and d.start - place.end <= 3]
+    if not after or doc[place.end - 1].lower_ in ("localization", "localisation", "loc"):
+        return False
+    between = {t.lower_ for t in doc[place.end : after[0].start]}
+    return not between & {"with", "using", "by", "via"}
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:

@@ -19,7 +19,8 @@ from locaudit.rules import load_sections
 # History and comparison are a paragraph: an unheaded paragraph after them is the body of the
 # note ("Consent and time-out... Lesions localized this session: ..."), not more history.
 PARAGRAPH_SECTIONS = frozenset({"history", "comparison"})
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+# ... or at the next line that opens with a header of its own ('Breast: prone table...')
+_PARAGRAPH_END = re.compile(r"\n[ \t\r]*\n|\n(?=[ \t]*[A-Z][A-Za-z /&-]{1,30}:)")
 _LINE_PREFIX = r"^[ \t]*(?:[-*•#>]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
 
@@ -55,7 +56,7 @@ class Sections:
         for (start, name), nxt in zip(marks, [*marks[1:], (len(text), "")]):
             end = nxt[0]
             if name in PARAGRAPH_SECTIONS:  # history ends at its paragraph's end
-                gap = _BLANK_LINE.search(text, start, end)
+                gap = _PARAGRAPH_END.search(text, start, end)
                 if gap:
                     out.append((start, gap.start(), name))
                     start, name = gap.start(), "other"
