@@ -71,3 +71,16 @@ def test_decide_breast_tells_lesions_apart_without_location():
     lesions = [_lesion("right", clock=None), _lesion("left", clock=None)]
     d = decide(NoteFacts(breast_note=True, lesions=lesions))
     assert d.verdict == "supported" and d.units_19284 == 1
+
+
+def test_decide_tomosynthesis_only_lesions_need_review():
+    lesions = [_lesion(guidance=None, tomosynthesis_only=True) for _ in range(2)]
+    d = decide(NoteFacts(breast_note=True, lesions=lesions))
+    assert d.verdict == "needs_review" and d.units_19284 == 0
+    assert "TOMOSYNTHESIS_ONLY" in {f.code for f in d.findings}
+
+
+def test_decide_one_lesion_of_unknown_guidance_is_a_single_lesion():
+    d = decide(NoteFacts(breast_note=True, lesions=[_lesion(guidance=None)]))
+    assert d.verdict == "not_supported"
+    assert "SINGLE_LESION" in {f.code for f in d.findings}

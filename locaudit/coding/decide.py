@@ -164,7 +164,9 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
     if len(stereo) >= 2 and same_session is False:
         problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))
 
-    if problems and stereo:
+    # Review when a stereotactic add-on may stand once the radiologist answers: some lesion is
+    # stereotactic, or two or more lesions whose guidance is unknown or tomosynthesis only.
+    if problems and (stereo or len(candidates) >= 2):
         for code, i, ev in problems:
             findings.append(_finding(tables, code, i, ev))
         code, i, _ = problems[0]
@@ -191,10 +193,10 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
         findings.append(
             _finding(tables, "PLANNED_NOT_PERFORMED", None, facts.planned_placements[:1])
         )
-    if not stereo:
+    if not stereo and not unknown:
         findings.append(_finding(tables, "NON_STEREOTACTIC_GUIDANCE"))
     elif len(loc) == 1:
-        findings.append(_finding(tables, "SINGLE_LESION", stereo[0][0], stereo[0][1].evidence[:1]))
+        findings.append(_finding(tables, "SINGLE_LESION", loc[0][0], loc[0][1].evidence[:1]))
     for code, i, ev in problems:
         findings.append(_finding(tables, code, i, ev))
     return Decision("not_supported", codes, 0, same_session, findings, None)
