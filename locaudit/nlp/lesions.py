@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -259,7 +260,7 @@ class LesionBuilder:
             )
             breaks = [t.i for t in sent if t.text == ";"]
             where = "summary" if _summary(found) and section not in WEAK_SECTIONS else section
-            new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks)
+            new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen)
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -454,7 +455,9 @@ class LesionBuilder:
                     facts.stated_count, facts.stated_count_span = value, m.span
 
     # ------------------------------------------------------------------ events
-    def _events(self, doc, found, sent_span, section, focus, seed_kind, breaks) -> list[Event]:
+    def _events(
+        self, doc, found, sent_span, section, focus, seed_kind, breaks, labels_seen=0
+    ) -> list[Event]:
         sessions = {
             m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
         }
@@ -474,7 +477,8 @@ class LesionBuilder:
             # BARBELL CLIP, STEREO PAIR'): a new localizing device (not 'the wire', which
             # refers back) in the body of the note counts when the line says how or where.
             how = any(
-                m.label in ("GUIDANCE", "LESION") or (m.label == "LOCATION" and m.value == "clock")
+                m.label in ("GUIDANCE", "LESION", "COUNT")
+                or (m.label == "LOCATION" and m.value == "clock")
                 for m in found
             )
             if section not in BODY_SECTIONS or not how:
@@ -527,7 +531,7 @@ class LesionBuilder:
             anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
         if not anchors:
             return []
-        spread = self._spread(anchors, devices, found, focus, bracket)
+        spread = self._spread(doc, anchors, devices, found, focus, bracket, labels_seen)
         events = []
         for kind, anchor in anchors:
             event = Event(
@@ -541,7 +545,10 @@ class LesionBuilder:
             )
             self._attribute(event, found, focus)
             if spread:
-                event.clock = spread.pop(0)
+                told = spread.pop(0)
+                for key, value in told.items():
+                    setattr(event, key, value)
+                event.label_from_focus = False
             events.append(event)
         # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
         merged: list[Event] = []
@@ -553,10 +560,11 @@ class LesionBuilder:
                 merged.append(event)  # two device types at one lesion: grouping joins them
         return merged
 
-    def _spread(self, anchors, devices, found, focus, bracket) -> list[float]:
-        """One plural placement over several clock faces ('wires at 2:00 and 10:00',
-        'hookwire x2' after 'L 12:00 + L 3:00') is one event per clock. Grows ``anchors``
-        in place and returns the clock of each event, or [] when nothing is spread."""
+    def _spread(self, doc, anchors, devices, found, focus, bracket, labels_seen) -> list[dict]:
+        """One plural placement over several lesions is one event per lesion: per clock face
+        ('wires at 2:00 and 10:00', 'hookwire x2' after 'L 12:00 + L 3:00'), or per labelled
+        lesion ('Magseed x3, one per lesion' after 'Lesion A/B/C: ...'). Grows ``anchors`` in
+        place and returns what each event is told, or [] when nothing is spread."""
         if bracket or len(anchors) != 1:
             return []
         counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
@@ -568,15 +576,22 @@ class LesionBuilder:
             clocks = [m for m in focus.get("location", []) if m.value == "clock"]
         if not all(c.context.status == "affirmed" for c in clocks):
             return []
+        ranges = [doc.text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
+        if any(gap in ("-", "to", "through", "–") for gap in ranges):
+            return []  # '9:30-11:00' is the extent of one lesion
         values: list[float] = []
         for m in clocks:
             value = clock_value(m.text)
             if value is not None and value not in values:
                 values.append(value)
-        if len(values) < 2 or (counts and max(counts) not in (0, len(values))):
-            return []
-        anchors[:] = anchors * len(values)
-        return values
+        count = max(counts, default=0)
+        if len(values) >= 2 and count in (0, len(values)):
+            anchors[:] = anchors * len(values)
+            return [{"clock": v, "label": None} for v in values]
+        if count >= 2 and count == labels_seen and not values:
+            anchors[:] = anchors * count
+            return [{"label": n} for n in range(1, count + 1)]
+        return []
 
     def _attribute(self, event: Event, found: list[Mention], focus: dict) -> None:
         anchor = event.anchor
@@ -784,7 +799,9 @@ def _definite(doc: Doc, start: int) -> bool:
     return False
 
 
-DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "existing", "same"})
+DEFINITE = frozenset(
+    {"the", "this", "that", "these", "those", "its", "their", "existing", "same", "both", "each"}
+)
 INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "new", "additional"})
 
 
