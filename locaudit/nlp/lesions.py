@@ -216,6 +216,7 @@ class LesionBuilder:
         focus_age = 0
         labels_seen = 0
         recent_biopsy: list[tuple[int, tuple[int, int]]] = []  # (sentence no, span)
+        amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
@@ -261,6 +262,8 @@ class LesionBuilder:
             breaks = [t.i for t in sent if t.text == ";"]
             where = "summary" if _summary(found) and section not in WEAK_SECTIONS else section
             new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen)
+            if section == "addendum" and not new:
+                amendments.extend(_amendments(found))
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -273,6 +276,7 @@ class LesionBuilder:
         if facts.breast_note:  # lesions of another organ are not breast lesions
             facts.lesions = self._group(events, default_side, default_guidance)
             self._place_labelled(facts.lesions, by_sentence)
+            _amend(facts.lesions, amendments)
             self._side_by_clock(facts.lesions, by_sentence)
         return facts
 
@@ -289,17 +293,17 @@ class LesionBuilder:
                     value = clock_value(m.text)
                     if value is None or clock_distance(value, lesion.clock) >= 0.5:
                         continue
-                    side = [
-                        s
-                        for s in found
-                        if s.label == "LATERALITY"
-                        and s.value in ("left", "right")
-                        and s.context.status != "negated"
-                        and abs(s.start - m.start) <= 4
-                    ]
-                    if side:
-                        nearest = min(side, key=lambda s: abs(s.start - m.start))
-                        sides.setdefault(nearest.value, nearest.span)
+                    clocks = [c for c in found if c.label == "LOCATION" and c.value == "clock"]
+                    for side in found:
+                        if (
+                            side.label == "LATERALITY"
+                            and side.value in ("left", "right")
+                            and side.context.status != "negated"
+                            and abs(side.start - m.start) <= 4
+                            # the side belongs to the clock face nearest to it
+                            and min(clocks, key=lambda c: abs(c.start - side.start)) is m
+                        ):
+                            sides.setdefault(side.value, side.span)
             if len(sides) == 1:
                 ((lesion.laterality, span),) = sides.items()
                 lesion.laterality_evidence.append(span)
@@ -518,7 +522,8 @@ class LesionBuilder:
             if localizing:
                 # Beside a wire or seed, a clip is usually its target: it counts as placed
                 # only with its own placement verb close by ('... and a clip was deployed').
-                devices = [d for d in devices if d in localizing or _near(d, places, 2)]
+                acts_of_placing = [p for p in places if p.value != "localization"]
+                devices = [d for d in devices if d in localizing or _near(d, acts_of_placing, 2)]
         intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
         bracket = any(m.label == "BRACKET" for m in found)
         correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
@@ -586,7 +591,12 @@ class LesionBuilder:
                 values.append(value)
         count = max(counts, default=0)
         if len(values) >= 2 and count in (0, len(values)):
-            anchors[:] = anchors * len(values)
+            kind = anchors[0][0]
+            if clocks[0] in found:  # each event reads its side etc. beside its own clock
+                firsts = [next(m for m in clocks if clock_value(m.text) == v) for v in values]
+                anchors[:] = [(kind, m.start) for m in firsts]
+            else:
+                anchors[:] = anchors * len(values)
             return [{"clock": v, "label": None} for v in values]
         if count >= 2 and count == labels_seen and not values:
             anchors[:] = anchors * count
@@ -608,18 +618,22 @@ class LesionBuilder:
         )
         event.label = int(ref.value) if ref else focus.get("label")
         event.label_from_focus = ref is None and event.label is not None
-        side = nearest(
-            [
-                m
-                for m in found
-                if m.label == "LATERALITY"
-                and m.value in ("left", "right")
-                and m.context.status != "negated"
-            ]
-        )
+        sides = [
+            m
+            for m in found
+            if m.label == "LATERALITY"
+            and m.value in ("left", "right")
+            and m.context.status != "negated"
+        ]
+        clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+        if len(clocks) >= 2:
+            # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it
+            own = min(clocks, key=lambda c: abs(c.start - anchor))
+            sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
+        side = nearest(sides)
         if side:
             event.laterality, event.laterality_span = side.value, side.span
-        elif "laterality" in focus:
+        elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
             event.laterality, event.laterality_span = focus["laterality"]
         clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
         event.clock = clock_value(clock.text) if clock else focus.get("clock")
@@ -818,6 +832,41 @@ def _summary(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
         for m in found
     )
+
+
+def _amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
+    """'ADDENDUM: Lesion 2 was targeted on the prone stereotactic table': an addendum sentence
+    with no placement of its own that states the guidance or side of a labelled lesion (the
+    label written before the statement)."""
+    out = []
+    label = None
+    for m in found:
+        if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
+            label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
+        elif (
+            label is not None
+            and m.affirmed
+            and (
+                (m.label == "GUIDANCE" and m.value != "tomosynthesis")
+                or (m.label == "LATERALITY" and m.value in ("left", "right"))
+            )
+        ):
+            out.append((label, m))
+    return out
+
+
+def _amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> None:
+    """The addendum wins over the body for the lesion it names."""
+    for label, m in amendments:
+        lesion = next((les for les in lesions if les.label == label), None)
+        if lesion is None:
+            continue
+        if m.label == "GUIDANCE":
+            lesion.guidance, lesion.tomosynthesis_only = m.value, False
+            lesion.guidance_evidence.append(m.span)
+        else:
+            lesion.laterality = m.value
+            lesion.laterality_evidence.append(m.span)
 
 
 def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:

@@ -21,7 +21,7 @@ from locaudit.rules import load_sections
 PARAGRAPH_SECTIONS = frozenset({"history", "comparison"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...')
 _PARAGRAPH_END = re.compile(r"\n[ \t\r]*\n|\n(?=[ \t]*[A-Z][A-Za-z /&-]{1,30}:)")
-_LINE_PREFIX = r"^[ \t]*(?:[-*•#>]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+_LINE_PREFIX = r"^[ \t]*(?:[-*•#>|]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
 
 class Sections:
