@@ -203,12 +203,14 @@ class ContextMatcher:
         return hi - lo - skipped < window
 
     def _terminated(self, triggers: list[Trigger], lo: int, hi: int, category: str) -> bool:
-        """Is there a terminator (for this category) between token lo and hi?"""
+        """Is there a terminator (for this category) between token lo and hi? One that runs
+        into the mention does not end the scope before it: in 'no device was placed' the
+        terminator 'was placed' ends the scope after 'placed', not before it."""
         ends = self._ends
         for trig in triggers:
             if trig.start >= hi:
                 break
-            if trig.start >= lo and category in ends[trig.rule]:
+            if trig.start >= lo and trig.end <= hi and category in ends[trig.rule]:
                 return True
         return False
 

@@ -870,13 +870,22 @@ def _amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> 
 
 
 def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:
-    """'localized both reflectors': the next device after a localization verb, with no
-    instrument word ('with', 'using', 'by', 'via') between, is its object."""
-    after = [d for d in devices if d.start >= place.end and d.start - place.end <= 3]
-    if not after or doc[place.end - 1].lower_ in ("localization", "localisation", "loc"):
+    """Is a device what a localization verb *found* rather than what it placed? 'The console
+    localized both reflectors', 'the SCOUT reflectors were localized with the handpiece': the
+    device is the object of 'localized' (after it with no 'with'/'using' between, or its
+    passive subject), unlike 'localized with a wire' or 'seed localization'."""
+    if doc[place.end - 1].lower_ in ("localization", "localisation", "loc"):
         return False
-    between = {t.lower_ for t in doc[place.end : after[0].start]}
-    return not between & {"with", "using", "by", "via"}
+    after = [d for d in devices if d.start >= place.end and d.start - place.end <= 3]
+    if after:
+        between = {t.lower_ for t in doc[place.end : after[0].start]}
+        return not between & {"with", "using", "by", "via"}
+    before = [d for d in devices if d.end <= place.start and place.start - d.end <= 3]
+    if before:
+        between = [t.lower_ for t in doc[before[-1].end : place.start]]
+        # 'reflectors were localized' (subject), not 'the lesion, with a clip, was localized'
+        return bool(set(between) & {"was", "were", "is", "are", "been"}) and "," not in between
+    return False
 
 
 def _inside(inner: Mention, outer: Mention) -> bool:
