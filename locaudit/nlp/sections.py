@@ -19,8 +19,11 @@ from locaudit.rules import load_sections
 # History and comparison are a paragraph: an unheaded paragraph after them is the body of the
 # note ("Consent and time-out... Lesions localized this session: ..."), not more history.
 PARAGRAPH_SECTIONS = frozenset({"history", "comparison"})
-# ... or at the next line that opens with a header of its own ('Breast: prone table...')
-_PARAGRAPH_END = re.compile(r"\n[ \t\r]*\n|\n(?=[ \t]*[A-Z][A-Za-z /&-]{1,30}:)")
+# ... or at the next line that opens with a header of its own ('Breast: prone table...') or
+# with today ('Today (no sampling performed): pt prone...')
+_PARAGRAPH_END = re.compile(
+    r"\n[ \t\r]*\n|\n(?=[ \t]*(?:[A-Z][A-Za-z /&()-]{1,40}:|(?i:today|this session)\b))"
+)
 _LINE_PREFIX = r"^[ \t]*(?:[-*•#>|]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
 
