@@ -65,6 +65,20 @@ _WORDS = {
 _LETTERS = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
 _CLOCK = re.compile(r"(1[0-2]|0?[1-9])(?::([0-5][0-9]))?")
 _NUMBER = re.compile(r"[1-6]")
+_CLOCK_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 @dataclass(slots=True)
@@ -117,6 +131,8 @@ class Event:
     biopsy: tuple[int, int] | None = None
     intraop: bool = False
     device_ordinal: int | None = None
+    another: bool = False  # 'a second wire', 'another seed': one more device of its kind
+    own_place: bool = False  # the clock face is in the event's own sentence, not the focus
     correction: bool = False
 
 
@@ -146,9 +162,11 @@ def count_value(text: str) -> int | None:
 
 
 def clock_value(text: str) -> float | None:
+    """'10:30' -> 10.5, '2 o'clock' -> 2.0, 'five o'clock' -> 5.0, '12:00' -> 0.0."""
     match = _CLOCK.search(text)
     if not match:
-        return None
+        word = text.lower().split()[0] if text.strip() else ""
+        return float((_CLOCK_WORDS.index(word) + 1) % 12) if word in _CLOCK_WORDS else None
     hour = int(match.group(1)) % 12
     minutes = int(match.group(2) or 0)
     return hour + minutes / 60
@@ -538,6 +556,7 @@ class LesionBuilder:
             return []
         spread = self._spread(doc, anchors, devices, found, focus, bracket, labels_seen)
         events = []
+        another = {d.start for d in devices if _another(doc, d.start)}
         for kind, anchor in anchors:
             event = Event(
                 kind,
@@ -549,6 +568,7 @@ class LesionBuilder:
                 correction=correction,
             )
             self._attribute(event, found, focus)
+            event.another = anchor in another
             if spread:
                 told = spread.pop(0)
                 for key, value in told.items():
@@ -637,6 +657,7 @@ class LesionBuilder:
             event.laterality, event.laterality_span = focus["laterality"]
         clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
         event.clock = clock_value(clock.text) if clock else focus.get("clock")
+        event.own_place = clock is not None
         quadrant = nearest(
             [
                 m
@@ -709,6 +730,10 @@ class LesionBuilder:
             exact = [les for les in fitting if _same_spot(les, event)]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
+            if target is not None and not event.own_place and self._one_more(target, event, weak):
+                target = None
+                event.clock = event.quadrant = None  # the focus's place is the other lesion's
+                event.location = []
         else:
             fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
             before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
@@ -716,6 +741,9 @@ class LesionBuilder:
                 target = max(before, key=lambda les: where[id(les)])
             elif fitting:
                 target = fitting[0]
+            if target is not None and self._one_more(target, event, weak):
+                target = None
+                event.location = []
         if target is None and not create:
             if event.correction and lesions:
                 target = self._corrected(event, lesions)
@@ -726,6 +754,19 @@ class LesionBuilder:
             lesions.append(target)
         self._absorb(target, event, fill_only=weak)
         where[id(target)] = max(where.get(id(target), 0), event.anchor)
+
+    @staticmethod
+    def _one_more(lesion: LesionFact, event: Event, weak: bool) -> bool:
+        """'A second hookwire was placed at a small group of calcifications': one more device
+        of a kind the lesion already has, not said to bracket it and not placed anywhere of
+        its own, is not silently the same lesion (the decision then asks where it is)."""
+        return (
+            event.another
+            and not event.bracket
+            and not weak
+            and event.device in lesion.devices
+            and event.sentence not in lesion.evidence
+        )
 
     def _corrected(self, event: Event, lesions: list[LesionFact]) -> LesionFact:
         """An addendum statement applies to the lesion it names, else the last one."""
@@ -832,6 +873,20 @@ def _summary(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
         for m in found
     )
+
+
+def _another(doc: Doc, start: int) -> bool:
+    """'a second wire', 'another 7 cm hookwire', 'an additional seed' (not 'the second seed',
+    which refers back to one already placed)."""
+    for i in range(start - 1, max(start - 5, 0) - 1, -1):
+        word = doc[i].lower_
+        if word in ("another", "additional"):
+            return True
+        if word in ("second", "2nd", "third", "3rd", "fourth"):
+            return i == 0 or doc[i - 1].lower_ not in DEFINITE
+        if doc[i].is_punct:
+            return False
+    return False
 
 
 def _amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
