@@ -38,6 +38,9 @@ WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
 BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+# Between a placement act and a device, these start another clause: in 'a needle was advanced
+# but the second wire could not be passed' the wire is not the object of 'advanced'.
+CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -277,9 +280,11 @@ class LesionBuilder:
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
-            breaks = [t.i for t in sent if t.text == ";"]
+            breaks = [t.i for t in sent if t.lower_ in CLAUSE_BREAKS]
             where = "summary" if _summary(found) and section not in WEAK_SECTIONS else section
             new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen)
+            if _elsewhere(found):
+                focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum" and not new:
                 amendments.extend(_amendments(found))
             if nonbreast:
@@ -480,10 +485,7 @@ class LesionBuilder:
     def _events(
         self, doc, found, sent_span, section, focus, seed_kind, breaks, labels_seen=0
     ) -> list[Event]:
-        sessions = {
-            m.value for m in found if m.label == "SESSION" and m.context.status != "negated"
-        }
-        if "other" in sessions and "same" not in sessions:
+        if _elsewhere(found):
             return []  # 'localized yesterday with a SCOUT reflector': another session
         all_devices = [m for m in found if m.label == "DEVICE"]
         acts = [
@@ -502,7 +504,7 @@ class LesionBuilder:
                 m.label in ("GUIDANCE", "LESION", "COUNT")
                 or (m.label == "LOCATION" and m.value == "clock")
                 for m in found
-            )
+            ) or ("label" in focus or "clock" in focus)  # 'Site 2: 4:00 ... Reflector at clip.'
             if section not in BODY_SECTIONS or not how:
                 return []
             devices = [d for d in localizing if not d.definite]
@@ -873,6 +875,11 @@ def _summary(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
         for m in found
     )
+
+
+def _elsewhere(found: list[Mention]) -> bool:
+    sessions = {m.value for m in found if m.label == "SESSION" and m.context.status != "negated"}
+    return "other" in sessions and "same" not in sessions
 
 
 def _another(doc: Doc, start: int) -> bool:
