@@ -41,6 +41,7 @@ MARKERS = frozenset({"clip", "coil", "pellet", "other"})
 # Between a placement act and a device, these start another clause: in 'a needle was advanced
 # but the second wire could not be passed' the wire is not the object of 'advanced'.
 CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
+SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -437,6 +438,21 @@ class LesionBuilder:
         places = [m for m in found if m.label == "LOCATION"]
         if places:
             focus["location"] = places
+            # a sentence that lists lesions ('calcifications in the UOQ and a separate mass
+            # at 6 o'clock') points at none of them: the next placement must say which
+            quadrants = {m.value for m in found if m.label == "LOCATION" and m.value in QUADRANTS}
+            sides = {m.value for m in found if m.label == "LATERALITY"}
+            focus["several"] = (
+                len({v for v in clocks if v is not None}) >= 2
+                or len(quadrants - {"central"}) >= 2
+                or any(m.label == "LESION" and m.value == "next" for m in found)
+                or any(
+                    not _quadrant_has(q, c, sides)
+                    for q in quadrants
+                    for c in clocks
+                    if c is not None
+                )
+            )
         for m in found:
             if (
                 m.label == "LATERALITY"
@@ -545,7 +561,8 @@ class LesionBuilder:
                 acts_of_placing = [p for p in places if p.value != "localization"]
                 devices = [d for d in devices if d in localizing or _near(d, acts_of_placing, 2)]
         intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
-        bracket = any(m.label == "BRACKET" for m in found)
+        brackets = [m.start for m in found if m.label == "BRACKET"]
+        bracket = bool(brackets)
         correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
         anchors: list[tuple[str | None, int]] = []
         for d in devices:
@@ -565,11 +582,20 @@ class LesionBuilder:
                 anchor,
                 sent_span,
                 section,
-                bracket=bracket,
+                bracket=any(not _separated(doc, anchor, b) for b in brackets),
                 intraop=intraop,
                 correction=correction,
             )
-            self._attribute(event, found, focus)
+            segment = [m for m in found if not _separated(doc, anchor, m.start)]
+            # the focus already holds this sentence's places: if they are in another part of
+            # a run-on sentence ('..., and then ... at 6 o'clock'), they are not this event's
+            elsewhere = any(
+                m.label == "LOCATION" and m.value == "clock" for m in found if m not in segment
+            )
+            known = focus
+            if elsewhere:
+                known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
+            self._attribute(event, segment, known)
             event.another = anchor in another
             if spread:
                 told = spread.pop(0)
@@ -658,7 +684,10 @@ class LesionBuilder:
         elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
             event.laterality, event.laterality_span = focus["laterality"]
         clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
-        event.clock = clock_value(clock.text) if clock else focus.get("clock")
+        several = focus.get("several", False)
+        event.clock = clock_value(clock.text) if clock else None
+        if clock is None and not several:
+            event.clock = focus.get("clock")
         event.own_place = clock is not None
         quadrant = nearest(
             [
@@ -667,7 +696,9 @@ class LesionBuilder:
                 if m.label == "LOCATION" and m.value in ("uoq", "uiq", "loq", "liq", "central")
             ]
         )
-        event.quadrant = quadrant.value if quadrant else focus.get("quadrant")
+        event.quadrant = quadrant.value if quadrant else None
+        if quadrant is None and not several:
+            event.quadrant = focus.get("quadrant")
         event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
         real = [m for m in guides if m.value != "tomosynthesis"]
@@ -875,6 +906,41 @@ def _summary(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
         for m in found
     )
+
+
+# Clock hours (from, to) of each quadrant, by breast, as the viewer facing the patient reads
+# them: the right upper outer quadrant runs from 9 to 12 o'clock.
+_QUADRANT_HOURS = {
+    ("uoq", "right"): (9, 12), ("uoq", "left"): (0, 3),
+    ("uiq", "right"): (0, 3), ("uiq", "left"): (9, 12),
+    ("loq", "right"): (6, 9), ("loq", "left"): (3, 6),
+    ("liq", "right"): (3, 6), ("liq", "left"): (6, 9),
+}  # fmt: skip
+
+
+def _quadrant_has(quadrant: str, clock: float, sides: set[str], slack: float = 0.5) -> bool:
+    """Could this clock face lie in this quadrant (of the breast named, or of either)?"""
+    if quadrant == "central":
+        return True
+    for side in (sides & {"left", "right"}) or {"left", "right"}:
+        start, end = _QUADRANT_HOURS[(quadrant, side)]
+        if (clock - start + slack) % 12 <= (end - start) + 2 * slack:
+            return True
+    return False
+
+
+def _separated(doc: Doc, a: int, b: int) -> bool:
+    """Does a new step of a run-on sentence start between two tokens? (', then a second
+    hookwire...', 'and then we repositioned the breast', 'subsequently') A bare 'then' inside
+    one step ('tomo scout then stereo pair') does not separate."""
+    low, high = min(a, b), max(a, b)
+    for i in range(low, high):
+        word = doc[i].lower_
+        if word in SEQUENCE_WORDS:
+            return True
+        if word in ("then", "next") and i > 0 and doc[i - 1].lower_ in (",", "and"):
+            return True
+    return False
 
 
 def _elsewhere(found: list[Mention]) -> bool:
