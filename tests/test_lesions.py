@@ -40,3 +40,148 @@ def test_lesions_side_of_one_lesion_is_not_given_to_another(facts_of):
         "Lesion 2: 3:00 posterior depth. A seed was placed under stereotactic guidance."
     )
     assert [les.laterality for les in facts.lesions] == ["right", None]
+
+
+# Placement acts and their devices -------------------------------------------------------------
+
+
+def test_negated_act_licenses_no_other_device(facts_of):
+    facts = facts_of(
+        "Left breast stereotactic biopsy at 2:00. No marker clip was placed: the patient "
+        "declined the clip."
+    )
+    assert facts.lesions == []
+
+
+def test_new_device_after_negation_is_placed(facts_of):
+    facts = facts_of(
+        "Left breast, prone stereotactic table. The 3 o'clock site was localized with a Magseed. "
+        "The 7 o'clock distortion was localized without stereo images, and a second Magseed "
+        "was deployed."
+    )
+    assert len(facts.lesions) == 2
+
+
+def test_device_found_by_localizing_is_not_placed(facts_of):
+    facts = facts_of(
+        "Right partial mastectomy. The SCOUT reflectors were localized with the handpiece and "
+        "excised at 10:00."
+    )
+    assert facts.lesions == []
+
+
+def test_localized_with_a_device_is_placed(facts_of):
+    facts = facts_of(
+        "Right breast 10:00 mass was localized with a SCOUT reflector under stereotactic guidance."
+    )
+    assert [les.devices for les in facts.lesions] == [["radar_reflector"]]
+
+
+def test_aborted_second_wire_after_but(facts_of):
+    facts = facts_of(
+        "Right breast, prone stereotactic table. A hookwire was placed at 9 o'clock. "
+        "At 12 o'clock a needle was advanced but the second wire could not be passed."
+    )
+    assert [les.clock for les in facts.lesions] == [9.0]
+
+
+# Lesion identity ------------------------------------------------------------------------------
+
+
+def test_clock_faces_in_words(facts_of):
+    facts = facts_of(
+        "left breast stereotactic wire localization. a hook wire was placed at two o'clock. "
+        "then a second hook wire was placed at five o'clock."
+    )
+    assert [les.clock for les in facts.lesions] == [2.0, 5.0]
+
+
+def test_clock_range_is_one_lesion(facts_of):
+    facts = facts_of(
+        "Target: R UOQ 9:30-11:00 calcifications. Devices: I-125 seeds x2 placed under "
+        "stereotactic guidance to bracket the segment."
+    )
+    assert len(facts.lesions) == 1
+
+
+def test_plural_devices_spread_over_labelled_lesions(facts_of):
+    facts = facts_of(
+        "Lesion A: RIGHT 11:00, 6 cm FN.\nLesion B: RIGHT 7:30, 9 cm FN.\nLesion C: LEFT 1:00.\n"
+        "Technique: prone stereotactic table. Magseed x3, one per lesion."
+    )
+    assert [les.laterality for les in facts.lesions] == ["right", "right", "left"]
+
+
+def test_one_more_device_placed_nowhere_of_its_own_is_another_lesion(facts_of):
+    facts = facts_of(
+        "Right 10 o'clock calcifications. A hookwire was placed through the ribbon clip under "
+        "stereotactic guidance. A second hookwire was placed at a small group of "
+        "calcifications 1 cm anterior to the clip."
+    )
+    assert len(facts.lesions) == 2 and facts.lesions[1].clock is None
+
+
+def test_second_wire_bracketing_stays_one_lesion(facts_of):
+    facts = facts_of(
+        "Right 10 o'clock calcifications. A hookwire was placed under stereotactic guidance. "
+        "A second hookwire was placed to bracket the calcifications."
+    )
+    assert len(facts.lesions) == 1
+
+
+def test_labelled_lesion_placed_from_the_indication(facts_of):
+    facts = facts_of(
+        "Indication: Target A at 12 o'clock; Target B at 3 o'clock.\n\n"
+        "Procedure: prone stereotactic table, left breast.\n"
+        "Target A: a LOCalizer tag was deployed.\nTarget B: a LOCalizer tag was deployed."
+    )
+    assert [les.clock for les in facts.lesions] == [0.0, 3.0]
+
+
+def test_side_belongs_to_its_nearest_clock(facts_of):
+    facts = facts_of(
+        "Stereotactic wire localization. A hookwire was placed at 2 o'clock. A second hookwire "
+        "was placed at 9 o'clock. Impression: wire localization of 2 o'clock left breast and "
+        "9 o'clock."
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", None]
+
+
+def test_run_on_sentence_steps_are_separate(facts_of):
+    facts = facts_of(
+        "Right breast. I first placed a hookwire at the edge of the upper outer quadrant "
+        "calcifications, and then we repositioned and I placed a third wire through the "
+        "6 o'clock mass under stereotactic guidance."
+    )
+    assert len(facts.lesions) == 2
+
+
+# Notes that are not today's procedure ---------------------------------------------------------
+
+
+def test_consult_note_is_history_and_plans(facts_of):
+    facts = facts_of(
+        "CHIEF COMPLAINT: left breast calcifications.\n"
+        "The patient was advised to have an excisional biopsy with guidewire localization.\n"
+        "The guidewire localization of the left breast 2 o'clock calcifications was placed "
+        "under stereotactic guidance in 2004.\n"
+        "REVIEW OF SYSTEMS: negative."
+    )
+    assert facts.lesions == []
+
+
+def test_lung_hookwire_is_not_breast(facts_of):
+    facts = facts_of(
+        "CT guided hookwire localization of lung nodules. A hookwire was deployed adjacent to the "
+        "right upper lobe nodule. History of right breast cancer."
+    )
+    assert facts.lesions == [] and not facts.breast_note
+
+
+def test_addendum_amends_guidance_of_named_lesion(facts_of):
+    facts = facts_of(
+        "TECHNIQUE: Left breast. Lesion 1 (4:00): stereo pair, I-125 seed deployed.\n"
+        "Lesion 2 (10:00): the seed was placed under ultrasound guidance.\n"
+        "ADDENDUM: Lesion 2 was targeted on the prone stereotactic table with its own stereo pair."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]

@@ -42,6 +42,7 @@ MARKERS = frozenset({"clip", "coil", "pellet", "other"})
 # but the second wire could not be passed' the wire is not the object of 'advanced'.
 CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
 SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
+UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -207,7 +208,8 @@ class LesionBuilder:
                 _definite(doc, s.start),
             )
             for s, c in zip(spans, contexts)
-        ]
+            if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
+        ]  # 'calcifications 1 cm anterior' names no lesion 1
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.locaudit_facts = self.extract(doc)
