@@ -47,6 +47,8 @@ QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
     "one": 1,
+    "single": 1,
+    "same": 1,
     "two": 2,
     "three": 3,
     "four": 4,
@@ -301,6 +303,8 @@ class LesionBuilder:
             events.extend(new)
         if facts.breast_note:  # lesions of another organ are not breast lesions
             facts.lesions = self._group(events, default_side, default_guidance)
+            if _single_stated(by_sentence) and _alike(facts.lesions):
+                facts.lesions = _merged(facts.lesions)
             self._place_labelled(facts.lesions, by_sentence)
             _amend(facts.lesions, amendments)
             self._side_by_clock(facts.lesions, by_sentence)
@@ -929,6 +933,39 @@ def _quadrant_has(quadrant: str, clock: float, sides: set[str], slack: float = 0
         if (clock - start + slack) % 12 <= (end - start) + 2 * slack:
             return True
     return False
+
+
+def _single_stated(by_sentence) -> bool:
+    """'One lesion: extensive calcs... Sites below mark the extent of this single lesion', with
+    no count of two or more anywhere and a bracketing word: the devices mark one lesion."""
+    counts = [
+        count_value(m.text)
+        for _s, found in by_sentence
+        for m in found
+        if m.label == "COUNT" and m.context.status == "affirmed"
+    ]
+    bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
+    return bracket and 1 in counts and not any(c and c >= 2 for c in counts)
+
+
+def _alike(lesions: list[LesionFact]) -> bool:
+    """No two lesions told apart by side, clock face or quadrant."""
+    for attr in ("laterality", "clock", "quadrant"):
+        if len({getattr(les, attr) for les in lesions} - {None}) > 1:
+            return False
+    return len(lesions) > 1
+
+
+def _merged(lesions: list[LesionFact]) -> list[LesionFact]:
+    first = lesions[0]
+    for other in lesions[1:]:
+        first.devices = sorted(set(first.devices + other.devices), key=_DEVICE_ORDER.index)
+        first.evidence += [e for e in other.evidence if e not in first.evidence]
+        first.laterality = first.laterality or other.laterality
+        first.guidance = first.guidance or other.guidance
+    first.bracketed = True
+    first.label = None
+    return [first]
 
 
 def _separated(doc: Doc, a: int, b: int) -> bool:
