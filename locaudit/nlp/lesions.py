@@ -145,7 +145,8 @@ class Event:
 
 def lesion_number(text: str) -> int | None:
     """'lesion 2' -> 2, 'site B' -> 2, 'second lesion' -> 2, 'target #3' -> 3."""
-    words = text.lower().replace("#", " ").replace(".", " ").split()
+    words = text.lower().replace("#", " ").replace(".", " ").replace("_", " ").split()
+    words = [w for w in words if w in _WORDS or w in _LETTERS or _NUMBER.fullmatch(w)] or words
     for word in words:
         if word in _WORDS:
             return _WORDS[word]
@@ -542,7 +543,11 @@ class LesionBuilder:
                 or p.end >= len(doc)
                 or not _found_object(doc, p, devices)
             ]
-            licensed = [d for d in devices if _licensed(d, places, blockers, breaks)]
+            licensed = [
+                d
+                for d in devices
+                if _licensed(d, places, blockers, breaks) and not _captured(d, acts)
+            ]
             # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
             # coordinated after a placed one shares its verb
             for d in devices:
@@ -1067,8 +1072,12 @@ def _inside(inner: Mention, outer: Mention) -> bool:
 
 def _captured(place: Mention, devices: list[Mention]) -> bool:
     """A placement act belongs to the device nearest to it: in 'no clip was placed' the act is
-    the clip's, and the clip is negated, so the act licenses no other device."""
+    the clip's, and the clip is negated, so the act licenses no other device. The same holds
+    the other way round: in '..., the 2 o'clock seed was placed yesterday' the seed's own act
+    is past, whatever act of today stands further away."""
     candidates = [d for d in devices if not (d.context.target and d.context.status == "affirmed")]
+    if place.label == "DEVICE":  # the device's nearest act
+        candidates = [d for d in devices if not _inside(d, place)]
     if not candidates:
         return False
     nearest = min(candidates, key=lambda d: _gap(place, d))
