@@ -554,6 +554,7 @@ class LesionBuilder:
                 if (
                     d not in licensed
                     and not d.definite
+                    and not _captured(d, acts)
                     and any(
                         p.end <= d.start
                         and not any(p.end <= b < d.start for b in breaks)
