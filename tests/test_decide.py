@@ -7,7 +7,7 @@ import itertools
 from locaudit.coding import decide
 from locaudit.facts import LesionFact, NoteFacts
 
-_CLOCKS = itertools.cycle(range(1, 13))
+_CLOCKS = itertools.cycle((1, 4, 7, 10))
 
 
 def _lesion(side="left", guidance="stereotactic", devices=("wire",), **kw):
@@ -84,3 +84,14 @@ def test_decide_one_lesion_of_unknown_guidance_is_a_single_lesion():
     d = decide(NoteFacts(breast_note=True, lesions=[_lesion(guidance=None)]))
     assert d.verdict == "not_supported"
     assert "SINGLE_LESION" in {f.code for f in d.findings}
+
+
+def test_decide_close_clocks_in_one_breast_ask_if_separate():
+    lesions = [_lesion(clock=10.0), _lesion(clock=10.5)]
+    d = decide(NoteFacts(breast_note=True, lesions=lesions))
+    assert d.verdict == "needs_review" and "MISSING_LOCATION" in {f.code for f in d.findings}
+
+
+def test_decide_close_clocks_with_own_labels_are_separate():
+    lesions = [_lesion(clock=10.0, label=1), _lesion(clock=10.5, label=2)]
+    assert decide(NoteFacts(breast_note=True, lesions=lesions)).verdict == "supported"

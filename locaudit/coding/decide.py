@@ -84,11 +84,27 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
     return sorted(sides, key=lambda m: m != "RT")
 
 
+def _clock_gap(a: float, b: float) -> float:
+    d = abs(a - b) % 12
+    return min(d, 12 - d)
+
+
 def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
     """R25: each lesion must be identifiable, by its breast or by where it is in it."""
+    side = lesion.laterality
+    if lesion.clock is not None and lesion.label is None:
+        # 10:00 and 10:30 in one breast, neither named as its own lesion: separate lesions or
+        # two devices in one?
+        for other in others:
+            if (
+                other.clock is not None
+                and other.label is None
+                and other.laterality in (side, None)
+                and _clock_gap(lesion.clock, other.clock) <= 1.0
+            ):
+                return False
     if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:
         return True
-    side = lesion.laterality
     return side is not None and all(o.laterality not in (side, None) for o in others)
 
 

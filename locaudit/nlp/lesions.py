@@ -845,7 +845,7 @@ class LesionBuilder:
     def _absorb(self, lesion: LesionFact, event: Event, fill_only: bool = False) -> None:
         """Merge an event into a lesion. Restatements (title, findings, impression) only fill
         what the body left empty: they never add a second device type to a lesion."""
-        if lesion.label is None and event.label is not None:
+        if lesion.label is None and event.label is not None and not fill_only:
             lesion.label = event.label
         if event.laterality and (lesion.laterality is None or event.correction):
             lesion.laterality = event.laterality
