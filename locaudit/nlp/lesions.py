@@ -955,11 +955,9 @@ def _single_stated(by_sentence) -> bool:
 
 
 def _alike(lesions: list[LesionFact]) -> bool:
-    """No two lesions told apart by side, clock face or quadrant."""
-    for attr in ("laterality", "clock", "quadrant"):
-        if len({getattr(les, attr) for les in lesions} - {None}) > 1:
-            return False
-    return len(lesions) > 1
+    """All in one breast: the clock faces and site numbers of bracketing devices differ, they
+    mark the ends of the one lesion the note states."""
+    return len(lesions) > 1 and len({les.laterality for les in lesions} - {None}) <= 1
 
 
 def _merged(lesions: list[LesionFact]) -> list[LesionFact]:
