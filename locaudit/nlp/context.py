@@ -30,6 +30,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
+from locaudit.nlp.matching import back, without_space
 from locaudit.rules import ContextRule, load_context
 
 PRECEDENCE = ("NEGATED", "HYPOTHETICAL", "HISTORICAL")
@@ -117,8 +118,9 @@ class ContextMatcher:
         both stand ('was scheduled' | 'scheduled for').
         """
         index = self._index
-        found = [(index[m], s, e) for m, s, e in self._phrases(doc)]
-        found.extend((index[m], s, e) for m, s, e in self._token_matches(doc))
+        compact, where = without_space(doc)
+        found = [(index[m], *back(where, s, e)) for m, s, e in self._phrases(compact)]
+        found.extend((index[m], *back(where, s, e)) for m, s, e in self._token_matches(compact))
         if not found:
             return []
         found.sort(key=lambda t: (t[1] - t[2], t[1]))

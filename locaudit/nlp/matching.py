@@ -3,6 +3,10 @@
 Shared by the concept and context components: phrases go to a ``PhraseMatcher`` on ``LOWER``
 (fast, and case never matters), token patterns to a ``Matcher`` with ``validate=True`` so a bad
 pattern fails at load with spaCy's own message. Both are built once per pipeline.
+
+Matching runs over the note without its whitespace tokens (:func:`without_space`), so a phrase
+wrapped across lines ('three separate right breast\r\nlesions') still matches; the spans found
+are mapped back to the note's own tokens.
 """
 
 from __future__ import annotations
@@ -31,7 +35,25 @@ class RuleMatcher:
                 self._tokens.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> Iterable[tuple[int, int, int]]:
-        for match_id, start, end in self._phrases(doc):
-            yield self._index[match_id], start, end
-        for match_id, start, end in self._tokens(doc):
-            yield self._index[match_id], start, end
+        compact, where = without_space(doc)
+        for match_id, start, end in self._phrases(compact):
+            yield self._index[match_id], *back(where, start, end)
+        for match_id, start, end in self._tokens(compact):
+            yield self._index[match_id], *back(where, start, end)
+
+
+def without_space(doc: Doc) -> tuple[Doc, list[int] | None]:
+    """The doc without whitespace tokens ('\r\n', runs of spaces), and where each of its
+    tokens is in the original (None when there was nothing to drop)."""
+    where = [t.i for t in doc if not t.is_space]
+    if len(where) == len(doc):
+        return doc, None
+    words = [doc[i].text for i in where]
+    return Doc(doc.vocab, words=words, spaces=[True] * len(words)), where
+
+
+def back(where: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """A (start, end) span of the compact doc as a span of the original doc."""
+    if where is None:
+        return start, end
+    return where[start], where[end - 1] + 1
