@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -45,11 +46,20 @@ class RuleMatcher:
 def without_space(doc: Doc) -> tuple[Doc, list[int] | None]:
     """The doc without whitespace tokens ('\r\n', runs of spaces), and where each of its
     tokens is in the original (None when there was nothing to drop)."""
-    where = [t.i for t in doc if not t.is_space]
-    if len(where) == len(doc):
+    cached = doc.user_data.get(_COMPACT)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1], cached[2]
+    flags = doc.to_array(IS_SPACE)
+    if not flags.any():
         return doc, None
+    where = [i for i, space in enumerate(flags.tolist()) if not space]
     words = [doc[i].text for i in where]
-    return Doc(doc.vocab, words=words, spaces=[True] * len(words)), where
+    compact = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+    doc.user_data[_COMPACT] = (len(doc), compact, where)  # concepts and context share it
+    return compact, where
+
+
+_COMPACT = ("locaudit", "without_space")
 
 
 def back(where: list[int] | None, start: int, end: int) -> tuple[int, int]:
