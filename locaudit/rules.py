@@ -49,6 +49,7 @@ SectionName = Literal[
     "addendum",
     "plan",
     "consult",
+    "surgical",
     "other",
 ]
 

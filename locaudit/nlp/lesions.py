@@ -43,6 +43,7 @@ MARKERS = frozenset({"clip", "coil", "pellet", "other"})
 CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
 SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
 UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
+SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -302,7 +303,8 @@ class LesionBuilder:
                     near = [span for n, span in recent_biopsy if number - n <= 2]
                     event.biopsy = near[-1] if near else None
             events.extend(new)
-        if facts.breast_note:  # lesions of another organ are not breast lesions
+        surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
+        if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             facts.lesions = self._group(events, default_side, default_guidance)
             if _single_stated(by_sentence) and _alike(facts.lesions):
                 facts.lesions = _merged(facts.lesions)
