@@ -44,6 +44,9 @@ CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas
 SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
 UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
+OWN_ACTS = frozenset(
+    {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
+)
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -1001,7 +1004,11 @@ def _another(doc: Doc, start: int) -> bool:
         if word in ("another", "additional"):
             return True
         if word in ("second", "2nd", "third", "3rd", "fourth"):
-            return i == 0 or doc[i - 1].lower_ not in DEFINITE
+            if i == 0 or doc[i - 1].lower_ not in DEFINITE:
+                return True
+            # 'the second wire was placed': the subject of its own act is one more device
+            after = {t.lower_ for t in doc[start + 1 : start + 4]}
+            return bool(after & {"was", "were"}) and bool(after & OWN_ACTS)
         if doc[i].is_punct:
             return False
     return False
