@@ -149,7 +149,10 @@ class Event:
 
 def lesion_number(text: str) -> int | None:
     """'lesion 2' -> 2, 'site B' -> 2, 'second lesion' -> 2, 'target #3' -> 3."""
-    words = text.lower().replace("#", " ").replace(".", " ").replace("_", " ").split()
+    words = text.lower()
+    for mark in "#._()":
+        words = words.replace(mark, " ")
+    words = words.split()
     words = [w for w in words if w in _WORDS or w in _LETTERS or _NUMBER.fullmatch(w)] or words
     for word in words:
         if word in _WORDS:
@@ -295,7 +298,7 @@ class LesionBuilder:
             new = self._events(doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen)
             if _elsewhere(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
-            if section == "addendum" and not new:
+            if section == "addendum":
                 amendments.extend(_amendments(found))
             if nonbreast:
                 if new:
@@ -742,10 +745,18 @@ class LesionBuilder:
         weak = [e for e in events if e.section in WEAK_SECTIONS]
         lesions: list[LesionFact] = []
         where: dict[int, int] = {}  # id(lesion) -> last anchor
+
+        def may_create(event: Event) -> bool:
+            # an addendum corrects the lesions it names; it adds one only under a new label
+            # (an addendum that heads the re-issued report: 'Lesion 1: ... Lesion 2: ...')
+            if event.section != "addendum" or not lesions:
+                return True
+            return event.label is not None and all(les.label != event.label for les in lesions)
+
         for event in [e for e in body if _distinct(e) and not e.bracket]:
-            self._place(event, lesions, where, create=not (event.section == "addendum" and lesions))
+            self._place(event, lesions, where, create=may_create(event))
         for event in [e for e in body if not _distinct(e) or e.bracket]:
-            self._place(event, lesions, where, create=not (event.section == "addendum" and lesions))
+            self._place(event, lesions, where, create=may_create(event))
         had_body = bool(lesions)
         for event in weak:
             distinct = event.label is not None and all(les.label != event.label for les in lesions)
@@ -1032,6 +1043,8 @@ def _amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
             )
         ):
             out.append((label, m))
+        elif label is not None and m.label == "DEVICE" and m.context.status == "negated":
+            out.append((label, m))  # '... was a SCOUT reflector, NOT a LOCalizer tag'
     return out
 
 
@@ -1044,6 +1057,9 @@ def _amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> 
         if m.label == "GUIDANCE":
             lesion.guidance, lesion.tomosynthesis_only = m.value, False
             lesion.guidance_evidence.append(m.span)
+        elif m.label == "DEVICE":
+            if m.value in lesion.devices and len(lesion.devices) > 1:
+                lesion.devices.remove(m.value)
         else:
             lesion.laterality = m.value
             lesion.laterality_evidence.append(m.span)
