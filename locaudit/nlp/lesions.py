@@ -355,12 +355,21 @@ class LesionBuilder:
         if not wanted:
             return
         for _sent, found in by_sentence:
-            current = None
+            labels = [
+                (m, lesion_number(m.text))
+                for m in found
+                if m.label == "LESION" and m.value != "next"
+            ]
+            if not labels:
+                continue
             for m in found:
-                if m.label == "LESION" and m.value != "next":
-                    number = lesion_number(m.text)
-                    current = wanted.get(number) if number is not None else None
-                elif m.label == "LOCATION" and current is not None:
+                if m.label != "LOCATION":
+                    continue
+                # each place goes to the label nearest to it ('the 2:00 lesion (lesion 1)',
+                # 'Lesion 2: 11:00')
+                _ref, number = min(labels, key=lambda item: _gap(item[0], m))
+                current = wanted.get(number) if number is not None else None
+                if current is not None:
                     if m.value == "clock" and current.clock is None:
                         current.clock = clock_value(m.text)
                     elif m.value in QUADRANTS and current.quadrant is None:
@@ -776,7 +785,7 @@ class LesionBuilder:
 
     def _place(self, event, lesions, where, create=True, weak=False) -> None:
         target = None
-        if event.label is not None and event.label_from_focus:
+        if event.label is not None and (event.label_from_focus or event.own_place):
             labelled = next((les for les in lesions if les.label == event.label), None)
             if labelled is not None and not self._fits(labelled, event, use_label=False):
                 event.label = None  # its own side or clock says another lesion than the focus
