@@ -41,6 +41,7 @@ MARKERS = frozenset({"clip", "coil", "pellet", "other"})
 # Between a placement act and a device, these start another clause: in 'a needle was advanced
 # but the second wire could not be passed' the wire is not the object of 'advanced'.
 CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
+STEP_OPENERS = frozenset({"a", "an", "another", "the", "we", "i", "she", "he", "\n", "our"})
 SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
 UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
@@ -588,7 +589,11 @@ class LesionBuilder:
                 # Beside a wire or seed, a clip is usually its target: it counts as placed
                 # only with its own placement verb close by ('... and a clip was deployed').
                 acts_of_placing = [p for p in places if p.value != "localization"]
-                devices = [d for d in devices if d in localizing or _near(d, acts_of_placing, 2)]
+                devices = [
+                    d
+                    for d in devices
+                    if d in localizing or (_near(d, acts_of_placing, 2) and not d.definite)
+                ]  # 'targeted the mass and its clip and placed a wire': the clip is the target
         intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
         brackets = [m.start for m in found if m.label == "BRACKET"]
         bracket = bool(brackets)
@@ -715,9 +720,10 @@ class LesionBuilder:
         clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
         several = focus.get("several", False)
         event.clock = clock_value(clock.text) if clock else None
-        if clock is None and not several:
+        own_quadrant = any(m.label == "LOCATION" and m.value in QUADRANTS for m in found)
+        if clock is None and not several and not own_quadrant:
             event.clock = focus.get("clock")
-        event.own_place = clock is not None
+        event.own_place = clock is not None or own_quadrant
         quadrant = nearest(
             [
                 m
@@ -726,7 +732,7 @@ class LesionBuilder:
             ]
         )
         event.quadrant = quadrant.value if quadrant else None
-        if quadrant is None and not several:
+        if quadrant is None and not several and clock is None:  # its own place is the place
             event.quadrant = focus.get("quadrant")
         event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
@@ -762,9 +768,13 @@ class LesionBuilder:
                 return True
             return event.label is not None and all(les.label != event.label for les in lesions)
 
-        for event in [e for e in body if _distinct(e) and not e.bracket]:
+        # events that say where they are come first (a bracketing pair too: 'I bracketed the
+        # upper outer quadrant calcifications'); the others then join what they fit
+        placed = [e for e in body if _distinct(e) and (not e.bracket or e.own_place)]
+        for event in placed:
             self._place(event, lesions, where, create=may_create(event))
-        for event in [e for e in body if not _distinct(e) or e.bracket]:
+        first = {id(e) for e in placed}
+        for event in [e for e in body if id(e) not in first]:
             self._place(event, lesions, where, create=may_create(event))
         had_body = bool(lesions)
         for event in weak:
@@ -795,7 +805,7 @@ class LesionBuilder:
                 target = next(
                     (les for les in lesions if les.label is None and self._fits(les, event)), None
                 )
-        elif _distinct(event) and not event.bracket:
+        elif _distinct(event) and (not event.bracket or event.own_place):
             fitting = [les for les in lesions if self._fits(les, event)]
             exact = [les for les in fitting if _same_spot(les, event)]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
@@ -925,7 +935,8 @@ def _definite(doc: Doc, start: int) -> bool:
 
 
 DEFINITE = frozenset(
-    {"the", "this", "that", "these", "those", "its", "their", "existing", "same", "both", "each"}
+    {"the", "this", "that", "these", "those", "its", "their", "her", "existing", "same", "both"}
+    | {"each"}
 )
 INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "new", "additional"})
 
@@ -1006,8 +1017,14 @@ def _separated(doc: Doc, a: int, b: int) -> bool:
         word = doc[i].lower_
         if word in SEQUENCE_WORDS:
             return True
-        if word in ("then", "next") and i > 0 and doc[i - 1].lower_ in (",", "and"):
-            return True
+        if (
+            word in ("then", "next")
+            and i > 0
+            and doc[i - 1].lower_ in (",", "and")
+            and i + 1 < len(doc)
+            and doc[i + 1].lower_ in STEP_OPENERS
+        ):
+            return True  # not ', then deployed a Magseed' (the same step goes on)
     return False
 
 

@@ -16,13 +16,14 @@ from spacy.tokens import Doc
 from locaudit.nlp.extensions import register_extensions
 from locaudit.rules import load_sections
 
-# History and comparison are a paragraph: an unheaded paragraph after them is the body of the
+# History, comparison and plan are a paragraph: an unheaded paragraph after them is the body of the
 # note ("Consent and time-out... Lesions localized this session: ..."), not more history.
-PARAGRAPH_SECTIONS = frozenset({"history", "comparison"})
+PARAGRAPH_SECTIONS = frozenset({"history", "comparison", "plan"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...') or
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
-    r"\n[ \t\r]*\n|\n(?=[ \t]*(?:[A-Z][A-Za-z /&()-]{1,40}:|(?i:today|this session)\b))"
+    r"\n(?:[ \t\r]|&#13;|&nbsp;)*\n"
+    r"|\n(?=[ \t]*(?:[A-Z][A-Za-z /&()-]{1,40}:|(?i:today|this session)\b))"
 )
 _LINE_PREFIX = r"^[ \t]*(?:[-*•#>|]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
