@@ -42,6 +42,7 @@ class NoteFacts:
     negated_placements: list[Span] = field(default_factory=list)
     planned_placements: list[Span] = field(default_factory=list)
     other_session: list[Span] = field(default_factory=list)
+    other_session_clocks: list[float] = field(default_factory=list)  # where those devices are
     same_session_statements: list[Span] = field(default_factory=list)
     stated_count: int | None = None
     stated_count_span: Span | None = None

@@ -177,7 +177,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
         ):
             span = [facts.stated_count_span] if facts.stated_count_span else []
             problems.append(("LESION_COUNT_UNSUPPORTED", None, span))
-    if len(stereo) >= 2 and same_session is False:
+    if len(stereo) >= 2 and same_session is not True:
         problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))
 
     # Review when a stereotactic add-on may stand once the radiologist answers: some lesion is
@@ -219,8 +219,15 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
 
 
 def _same_session(facts: NoteFacts) -> bool | None:
+    """True for two or more lesions placed today, unless the note also says one of them (the
+    same clock face) may have been placed at another time and never says 'same session'."""
     if len(facts.lesions) >= 2:
-        return True
+        doubted = any(
+            les.clock is not None and _clock_gap(les.clock, c) < 0.5
+            for les in facts.lesions
+            for c in facts.other_session_clocks
+        )
+        return None if doubted and not facts.same_session_statements else True
     if facts.other_session:
         return False
     return None

@@ -496,7 +496,7 @@ class LesionBuilder:
                     focus["guidance"] = (m.value, m.span)
 
     def _session_facts(self, facts: NoteFacts, found: list[Mention], span, section: str) -> None:
-        if any(m.label == "SESSION" and m.value == "same" for m in found):
+        if any(m.label == "SESSION" and m.value == "same" and m.affirmed for m in found):
             facts.same_session_statements.append(span)
         places = [m for m in found if m.label == "PLACE"]
         devices = [m for m in found if m.label == "DEVICE"]
@@ -510,6 +510,17 @@ class LesionBuilder:
         other = any(m.label == "SESSION" and m.value == "other" for m in found)
         if other and localizing and statuses & {"historical", "hypothetical"}:
             facts.other_session.append(span)
+            # a wire or seed placed on another day (not a biopsy clip, not a plan)
+            placed_before = any(d.value in LOCALIZING | {"seed"} for d in devices) and any(
+                m.context.status == "historical" for m in places + devices
+            )
+            facts.other_session_clocks.extend(
+                v
+                for m in found
+                if placed_before and m.label == "LOCATION" and m.value == "clock"
+                for v in [clock_value(m.text)]
+                if v is not None
+            )
         if section in ("history", "comparison"):
             return
         if has_place and "negated" in statuses:
