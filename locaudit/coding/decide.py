@@ -227,6 +227,7 @@ def _same_session(facts: NoteFacts) -> bool | None:
             for les in facts.lesions
             for c in facts.other_session_clocks
         )
+        doubted = doubted or any(les.session_doubt for les in facts.lesions)
         return None if doubted and not facts.same_session_statements else True
     if facts.other_session:
         return False

@@ -961,10 +961,8 @@ def _summary(found: list[Mention]) -> bool:
     if not any(m.label == "PLACE" and m.value == "localization" for m in found):
         return False  # 'hookwire x2 (1 per site)' counts devices placed
     return not any(
-        m.label == "LESION"
-        or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq"))
-        for m in found
-    )
+        m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
+    )  # 'localization x2: (a) stereo wire; (b) US-guided SCOUT reflector' is a summary too
 
 
 # Clock hours (from, to) of each quadrant, by breast, as the viewer facing the patient reads
@@ -1082,6 +1080,8 @@ def _amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
             out.append((label, m))
         elif label is not None and m.label == "DEVICE" and m.context.status == "negated":
             out.append((label, m))  # '... was a SCOUT reflector, NOT a LOCalizer tag'
+        elif label is not None and m.label == "SESSION" and m.value == "other":
+            out.append((label, m))  # 'Lesion #2 under a second accession dated 10 JUL'
     return out
 
 
@@ -1097,6 +1097,8 @@ def _amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> 
         elif m.label == "DEVICE":
             if m.value in lesion.devices and len(lesion.devices) > 1:
                 lesion.devices.remove(m.value)
+        elif m.label == "SESSION":
+            lesion.session_doubt = True
         else:
             lesion.laterality = m.value
             lesion.laterality_evidence.append(m.span)
