@@ -27,6 +27,7 @@ class LesionFact:
     location: str | None = None
     location_span: Span | None = None
     bracketed: bool = False
+    marker: str | None = None  # the named biopsy clip the device was aimed at ('coil')
     session_doubt: bool = False  # an addendum puts this lesion under another date or accession
     evidence: list[Span] = field(default_factory=list)
     guidance_evidence: list[Span] = field(default_factory=list)

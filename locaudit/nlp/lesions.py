@@ -144,6 +144,7 @@ class Event:
     intraop: bool = False
     device_ordinal: int | None = None
     another: bool = False  # 'a second wire', 'another seed': one more device of its kind
+    marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
     own_place: bool = False  # the clock face is in the event's own sentence, not the focus
     correction: bool = False
 
@@ -318,6 +319,7 @@ class LesionBuilder:
             self._place_labelled(facts.lesions, by_sentence)
             _amend(facts.lesions, amendments)
             self._side_by_clock(facts.lesions, by_sentence)
+            _place_by_marker(facts.lesions, by_sentence)
         return facts
 
     def _side_by_clock(self, lesions: list[LesionFact], by_sentence) -> None:
@@ -746,6 +748,9 @@ class LesionBuilder:
         if quadrant is None and not several and clock is None:  # its own place is the place
             event.quadrant = focus.get("quadrant")
         event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
+        named = [m for m in found if m.label == "DEVICE" and _marker_name(m) is not None]
+        target = nearest(named)
+        event.marker = _marker_name(target) if target else None
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
         real = [m for m in guides if m.value != "tomosynthesis"]
         guide = nearest(real)
@@ -921,6 +926,8 @@ class LesionBuilder:
             lesion.devices.append(event.device)
         if event.bracket:
             lesion.bracketed = True
+        if event.marker and lesion.marker is None:
+            lesion.marker = event.marker
         if event.biopsy and event.device in MARKERS:
             lesion.biopsy_evidence.append(event.biopsy)
         if event.sentence not in lesion.evidence:
@@ -1052,12 +1059,58 @@ def _another(doc: Doc, start: int) -> bool:
         if word in ("second", "2nd", "third", "3rd", "fourth"):
             if i == 0 or doc[i - 1].lower_ not in DEFINITE:
                 return True
-            # 'the second wire was placed': the subject of its own act is one more device
+            # 'the second wire was placed', 'deployed the second reflector': the subject or
+            # object of its own act is one more device
             after = {t.lower_ for t in doc[start + 1 : start + 4]}
-            return bool(after & {"was", "were"}) and bool(after & OWN_ACTS)
+            if after & {"was", "were"} and after & OWN_ACTS:
+                return True
+            return i >= 2 and doc[i - 2].lower_ in OWN_ACTS
         if doc[i].is_punct:
             return False
     return False
+
+
+def _marker_name(m: Mention) -> str | None:
+    """'the coil-shaped clip' -> 'coil', 'HydroMARK clip' -> 'hydromark'; None for a plain
+    'clip' or a device that is not a marker."""
+    if m.label != "DEVICE" or m.value not in MARKERS:
+        return None
+    words = m.text.lower().replace("-", " ").split()
+    named = [w for w in words if w not in _GENERIC_MARKER_WORDS]
+    return " ".join(named) or None
+
+
+_GENERIC_MARKER_WORDS = frozenset(
+    {"clip", "clips", "marker", "markers", "biopsy", "shaped", "metallic", "tissue", "marking"}
+)
+
+
+def _place_by_marker(lesions: list[LesionFact], by_sentence) -> None:
+    """A lesion known by the clip it was aimed at ('the coil clip was targeted') is placed where
+    the note put that clip ('Lower outer quadrant asymmetry ... coil clip')."""
+    wanted = {
+        les.marker: les
+        for les in lesions
+        if les.marker and les.clock is None and les.quadrant is None and les.location is None
+    }
+    if not wanted:
+        return
+    for _sent, found in by_sentence:
+        markers = [(m, _marker_name(m)) for m in found if m.label == "DEVICE"]
+        markers = [(m, name) for m, name in markers if name]
+        if not markers:
+            continue
+        for place in [m for m in found if m.label == "LOCATION"]:
+            ref, name = min(markers, key=lambda item: _gap(item[0], place))
+            lesion = wanted.get(name)
+            if lesion is None or _gap(ref, place) > 12:
+                continue
+            if place.value == "clock" and lesion.clock is None:
+                lesion.clock = clock_value(place.text)
+            elif place.value in QUADRANTS and lesion.quadrant is None:
+                lesion.quadrant = place.value
+            if lesion.location is None:
+                lesion.location, lesion.location_span = place.text, place.span
 
 
 def _amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
