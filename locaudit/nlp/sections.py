@@ -23,7 +23,8 @@ PARAGRAPH_SECTIONS = frozenset({"history", "comparison", "plan"})
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
     r"\n(?:[ \t\r]|&#13;|&nbsp;)*\n"
-    r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*)?(?:[A-Z][A-Za-z /&()-]{1,40}:|(?i:today|this session)\b))"
+    r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
+    r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:|(?i:today|this session)\b))"
 )
 _LINE_PREFIX = r"^[ \t]*(?:[-*•#>|]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
