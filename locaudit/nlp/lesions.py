@@ -530,7 +530,12 @@ class LesionBuilder:
         elif has_place and "hypothetical" in statuses and localizing:
             facts.planned_placements.append(span)
         for m in found:
-            if m.label == "COUNT" and m.affirmed and any(p.affirmed for p in places):
+            if (
+                m.label == "COUNT"
+                and m.affirmed
+                and any(p.affirmed for p in places)
+                and not any(0 <= m.start - d.end <= 1 for d in devices)  # 'wires x2' counts wires
+            ):
                 value = count_value(m.text)
                 if value and value >= (facts.stated_count or 0):
                     facts.stated_count, facts.stated_count_span = value, m.span
