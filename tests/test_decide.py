@@ -95,3 +95,18 @@ def test_decide_close_clocks_in_one_breast_ask_if_separate():
 def test_decide_close_clocks_with_own_labels_are_separate():
     lesions = [_lesion(clock=10.0, label=1), _lesion(clock=10.5, label=2)]
     assert decide(NoteFacts(breast_note=True, lesions=lesions)).verdict == "supported"
+
+
+def test_decide_session_doubt_needs_review():
+    lesions = [_lesion(clock=2.0), _lesion(clock=10.0)]
+    facts = NoteFacts(breast_note=True, lesions=lesions, other_session_clocks=[10.0])
+    facts.other_session.append((0, 1))
+    d = decide(facts)
+    assert d.verdict == "needs_review" and "SEPARATE_SESSION" in {f.code for f in d.findings}
+
+
+def test_decide_session_doubt_about_another_lesion_does_not_matter():
+    facts = NoteFacts(breast_note=True, lesions=[_lesion(clock=2.0), _lesion(clock=10.0)])
+    facts.other_session.append((0, 1))
+    facts.other_session_clocks.append(6.0)
+    assert decide(facts).verdict == "supported"

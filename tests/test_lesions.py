@@ -185,3 +185,52 @@ def test_addendum_amends_guidance_of_named_lesion(facts_of):
         "ADDENDUM: Lesion 2 was targeted on the prone stereotactic table with its own stereo pair."
     )
     assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_lesion_known_by_its_clip_is_placed_where_the_clip_is(facts_of):
+    facts = facts_of(
+        "STEREOTACTIC I-125 SEED LOCALIZATION - LEFT\n"
+        "History: Upper inner quadrant calcifications, barbell clip. Lower outer quadrant "
+        "asymmetry, coil clip.\n\n"
+        "Technique: The barbell clip was targeted on a stereo pair and an I-125 seed was "
+        "deployed. The coil clip was targeted with a new stereo pair; a second I-125 seed was "
+        "deployed."
+    )
+    assert [les.quadrant for les in facts.lesions] == ["uiq", "loq"]
+
+
+def test_unticked_box_is_not_the_guidance(facts_of):
+    facts = facts_of(
+        "Laterality: [ ] Right  [x] Left\nGuidance: [ ] ultrasound  [x] stereotactic\n"
+        "Target 1: L 3:00. Device: Magseed deployed.\nTarget 2: L 6:00. Device: Magseed deployed."
+    )
+    assert [(les.laterality, les.guidance) for les in facts.lesions] == [
+        ("left", "stereotactic"),
+        ("left", "stereotactic"),
+    ]
+
+
+def test_specimen_report_places_nothing(facts_of):
+    facts = facts_of(
+        "EXAM: Surgical specimen radiograph, left breast.\n"
+        "Specimen 1 contains a hookwire placed under stereotactic guidance at 2:00.\n"
+        "Specimen 2 contains the second wire at 5:00."
+    )
+    assert facts.lesions == []
+
+
+def test_session_doubt_for_a_counted_lesion(facts_of):
+    facts = facts_of(
+        "Right 2 o'clock: prone stereotactic table; stereo pair; hookwire deployed.\n"
+        "Right 10 o'clock: stereo pair; hookwire deployed.\n"
+        "ADDENDUM: The 10 o'clock wire may have been placed at the earlier appointment."
+    )
+    assert len(facts.lesions) == 2 and facts.other_session_clocks == [10.0]
+
+
+def test_macro_placeholder_is_no_side(facts_of):
+    facts = facts_of(
+        "Procedure: Stereotactic guided wire localization, [LEFT/RIGHT] breast. A hookwire was "
+        "placed at 1:00."
+    )
+    assert facts.lesions[0].laterality is None
