@@ -49,3 +49,4 @@ class NoteFacts:
     stated_count: int | None = None
     stated_count_span: Span | None = None
     nonbreast_devices: list[Span] = field(default_factory=list)
+    intraoperative: list[Span] = field(default_factory=list)  # placed by the surgeon in the OR

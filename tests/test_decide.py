@@ -110,3 +110,8 @@ def test_decide_session_doubt_about_another_lesion_does_not_matter():
     facts.other_session.append((0, 1))
     facts.other_session_clocks.append(6.0)
     assert decide(facts).verdict == "supported"
+
+
+def test_decide_intraoperative_placement_is_named():
+    facts = NoteFacts(breast_note=True, lesions=[_lesion()], intraoperative=[(3, 9)])
+    assert "INTRAOPERATIVE_PLACEMENT" in {f.code for f in decide(facts).findings}

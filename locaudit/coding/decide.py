@@ -115,6 +115,10 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
     same_session = _same_session(facts)
     if facts.nonbreast_devices:
         findings.append(_finding(tables, "NON_BREAST_DEVICE", evidence=facts.nonbreast_devices[:3]))
+    if facts.intraoperative:
+        findings.append(
+            _finding(tables, "INTRAOPERATIVE_PLACEMENT", evidence=facts.intraoperative[:3])
+        )
     if not lesions or not facts.breast_note:
         # No device went in this session: nothing to bill, whatever was declined or planned.
         # The negated or planned placement is still named so a coder sees why.

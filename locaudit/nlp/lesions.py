@@ -310,6 +310,7 @@ class LesionBuilder:
                 if event.device in MARKERS:
                     near = [span for n, span in recent_biopsy if number - n <= 2]
                     event.biopsy = near[-1] if near else None
+            facts.intraoperative.extend(e.sentence for e in new if e.intraop)
             events.extend(new)
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
