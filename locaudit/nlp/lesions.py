@@ -734,6 +734,10 @@ class LesionBuilder:
         side = nearest(sides)
         if side:
             event.laterality, event.laterality_span = side.value, side.span
+            if "laterality" in focus and focus["laterality"][0] != side.value:
+                # 'Left tag at the cylinder clip' after the right breast's target: the focus
+                # is the other breast's lesion, its place is not this one's
+                focus = {k: v for k, v in focus.items() if k in CARRIED}
         elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
             event.laterality, event.laterality_span = focus["laterality"]
         clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
@@ -816,36 +820,11 @@ class LesionBuilder:
         return lesions
 
     def _place(self, event, lesions, where, create=True, weak=False) -> None:
-        target = None
         if event.label is not None and (event.label_from_focus or event.own_place):
             labelled = next((les for les in lesions if les.label == event.label), None)
             if labelled is not None and not self._fits(labelled, event, use_label=False):
                 event.label = None  # its own side or clock says another lesion than the focus
-        if event.label is not None:
-            target = next((les for les in lesions if les.label == event.label), None)
-            if target is None:
-                target = next(
-                    (les for les in lesions if les.label is None and self._fits(les, event)), None
-                )
-        elif _distinct(event) and (not event.bracket or event.own_place):
-            fitting = [les for les in lesions if self._fits(les, event)]
-            exact = [les for les in fitting if _same_spot(les, event)]
-            unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
-            target = (exact or unplaced or [None])[-1]
-            if target is not None and not event.own_place and self._one_more(target, event, weak):
-                target = None
-                event.clock = event.quadrant = None  # the focus's place is the other lesion's
-                event.location = []
-        else:
-            fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
-            before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
-            if before:
-                target = max(before, key=lambda les: where[id(les)])
-            elif fitting:
-                target = fitting[0]
-            if target is not None and self._one_more(target, event, weak):
-                target = None
-                event.location = []
+        target = self._target(event, lesions, where, weak)
         if target is None and not create:
             if event.correction and lesions:
                 target = self._corrected(event, lesions)
@@ -856,6 +835,40 @@ class LesionBuilder:
             lesions.append(target)
         self._absorb(target, event, fill_only=weak)
         where[id(target)] = max(where.get(id(target), 0), event.anchor)
+
+    def _target(self, event, lesions, where, weak) -> LesionFact | None:
+        """The lesion an event belongs to, or None for a new one: by the named clip it was
+        aimed at, its label, its place, or else the latest lesion it fits."""
+        if event.marker and event.label is None:
+            # 'Left tag at the cylinder clip': the lesion whose named clip it is
+            for les in lesions:
+                if les.marker == event.marker and self._fits(les, event):
+                    return les
+        if event.label is not None:
+            for les in lesions:
+                if les.label == event.label:
+                    return les
+            return next(
+                (les for les in lesions if les.label is None and self._fits(les, event)), None
+            )
+        if _distinct(event) and (not event.bracket or event.own_place):
+            fitting = [les for les in lesions if self._fits(les, event)]
+            exact = [les for les in fitting if _same_spot(les, event)]
+            unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
+            target = (exact or unplaced or [None])[-1]
+            if target is not None and not event.own_place and self._one_more(target, event, weak):
+                event.clock = event.quadrant = None  # the focus's place is the other lesion's
+                event.location = []
+                return None
+            return target
+        fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
+        before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
+        target = max(before, key=lambda les: where[id(les)]) if before else None
+        target = target or (fitting[0] if fitting else None)
+        if target is not None and self._one_more(target, event, weak):
+            event.location = []
+            return None
+        return target
 
     @staticmethod
     def _one_more(lesion: LesionFact, event: Event, weak: bool) -> bool:
