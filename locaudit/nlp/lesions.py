@@ -848,9 +848,20 @@ class LesionBuilder:
             for les in lesions:
                 if les.label == event.label:
                     return les
-            return next(
-                (les for les in lesions if les.label is None and self._fits(les, event)), None
-            )
+            # else an unnamed lesion it fits: surely (same clock face or named clip), or else
+            # the first one whose named clip is not another one
+            unnamed = [les for les in lesions if les.label is None and self._fits(les, event)]
+            sure = [
+                les
+                for les in unnamed
+                if _same_spot(les, event) or (event.marker and les.marker == event.marker)
+            ]
+            other_clip = {id(les) for les in unnamed if les.marker and event.marker}
+            biopsied = {  # a biopsy's clip is not where a wire or seed of another lesion went
+                id(les) for les in unnamed if les.biopsy_evidence and event.device not in MARKERS
+            }
+            rest = [les for les in unnamed if id(les) not in other_clip | biopsied]
+            return (sure or rest or [None])[0]
         if _distinct(event) and (not event.bracket or event.own_place):
             fitting = [les for les in lesions if self._fits(les, event)]
             exact = [les for les in fitting if _same_spot(les, event)]
@@ -979,8 +990,17 @@ INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "
 
 
 def _summary(found: list[Mention]) -> bool:
-    """'Stereotactic wire localization left breast x 2': a count of lesions with no lesion
-    named or placed restates the procedure, like a title."""
+    """'Stereotactic wire localization left breast x 2', '== PROCEDURE 2: STEREOTACTIC MAGSEED
+    LOCALIZATION, LEFT BREAST ==': a procedure name (a count of lesions, or a heading in capitals)
+    with no place of its own restates the procedure, like a title."""
+    named = [m for m in found if m.label in ("PLACE", "DEVICE", "GUIDANCE", "LATERALITY")]
+    heading = bool(named) and all(m.text.isupper() for m in named)
+    places = any(
+        m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
+    )
+    act = any(m.label == "PLACE" and m.value == "localization" for m in found)
+    if heading and act and not places:
+        return True
     counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
     if not counts or max(counts) < 2:
         return False

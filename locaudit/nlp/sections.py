@@ -26,7 +26,7 @@ _PARAGRAPH_END = re.compile(
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
     r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:|(?i:today|this session)\b))"
 )
-_LINE_PREFIX = r"^[ \t]*(?:[-*•#>|]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+_LINE_PREFIX = r"^[ \t]*(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 
 
 class Sections:
