@@ -83,6 +83,11 @@ class ContextRule(_Strict):
     applies_to: list[ContextCategory] = Field(
         default_factory=list, description="TERMINATE only: the categories it ends (all if empty)."
     )
+    first_line: bool = Field(
+        default=True,
+        description="False: not a trigger on the note's first line (a date there is the "
+        "date of service, not a past date).",
+    )
     note: str = ""
 
 

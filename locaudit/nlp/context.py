@@ -217,6 +217,14 @@ class ContextMatcher:
         return False
 
 
+def _first_line_end(doc: Doc) -> int:
+    """Token index where the note's first line ends (its title, with the date of service)."""
+    for token in doc:
+        if "\n" in token.text_with_ws:
+            return token.i + 1
+    return len(doc)
+
+
 _LIST_GLUE = frozenset((",", "or", "and", "nor", "/"))
 _ALL = frozenset(("NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO"))
 _GATE_ATTRS = {"LOWER": LOWER, "SHAPE": SHAPE}
@@ -256,6 +264,10 @@ class Context:
             doc._.locaudit_context = []
             return doc
         triggers = self.engine.triggers(doc)
+        first_line = _first_line_end(doc)
+        triggers = [
+            t for t in triggers if t.start >= first_line or self.engine.rules[t.rule].first_line
+        ]
         sents = [(sent.start, sent.end) for sent in doc.sents]  # once: Token.sent rescans
         results = []
         index = 0

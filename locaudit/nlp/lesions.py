@@ -48,7 +48,7 @@ SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 OWN_ACTS = frozenset(
     {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
 )
-QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central"})
+QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
     "one": 1,
@@ -490,7 +490,7 @@ class LesionBuilder:
                 focus["laterality"] = (m.value, m.span)
             elif m.label == "LOCATION" and m.value == "clock":
                 focus["clock"] = clock_value(m.text)
-            elif m.label == "LOCATION" and m.value in ("uoq", "uiq", "loq", "liq", "central"):
+            elif m.label == "LOCATION" and m.value in QUADRANTS:
                 focus["quadrant"] = m.value
             elif m.label == "GUIDANCE" and m.affirmed:
                 if m.value == "tomosynthesis":
@@ -568,6 +568,11 @@ class LesionBuilder:
             if section not in BODY_SECTIONS or not how:
                 return []
             devices = [d for d in localizing if not d.definite]
+            if any(m.label == "BIOPSY" and m.affirmed and _sampled_now(doc, m) for m in found):
+                # '9g VAB x8 + ribbon clip': the clip left by this line's biopsy
+                devices += [
+                    d for d in found if d.label == "DEVICE" and d.affirmed and d.value in MARKERS
+                ][:1]
         else:
             blockers = [m for m in found if m.label in ("PLACE", "DEVICE") and not m.affirmed]
             blockers = [m for m in blockers if not (m.label == "DEVICE" and m.context.target)]
@@ -747,13 +752,7 @@ class LesionBuilder:
         if clock is None and not several and not own_quadrant:
             event.clock = focus.get("clock")
         event.own_place = clock is not None or own_quadrant
-        quadrant = nearest(
-            [
-                m
-                for m in found
-                if m.label == "LOCATION" and m.value in ("uoq", "uiq", "loq", "liq", "central")
-            ]
-        )
+        quadrant = nearest([m for m in found if m.label == "LOCATION" and m.value in QUADRANTS])
         event.quadrant = quadrant.value if quadrant else None
         if quadrant is None and not several and clock is None:  # its own place is the place
             event.quadrant = focus.get("quadrant")
@@ -1023,8 +1022,8 @@ _QUADRANT_HOURS = {
 
 def _quadrant_has(quadrant: str, clock: float, sides: set[str], slack: float = 0.5) -> bool:
     """Could this clock face lie in this quadrant (of the breast named, or of either)?"""
-    if quadrant == "central":
-        return True
+    if quadrant in ("central", "axtail"):
+        return quadrant == "central" or 8 <= clock <= 11 or 1 <= clock <= 4
     for side in (sides & {"left", "right"}) or {"left", "right"}:
         start, end = _QUADRANT_HOURS[(quadrant, side)]
         if (clock - start + slack) % 12 <= (end - start) + 2 * slack:
@@ -1196,6 +1195,16 @@ def _amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> 
             lesion.laterality_evidence.append(m.span)
 
 
+def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
+    """'9g VAB x8', '14G core biopsy x4': a biopsy written with its needle gauge or number of
+    cores is one done in this sitting (not 'the clip from the March biopsy')."""
+    window = doc[max(biopsy.start - 2, 0) : biopsy.end + 2]
+    return any(_GAUGE_OR_CORES.match(t.lower_) for t in window)
+
+
+_GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
+
+
 def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:
     """Is a device what a localization verb *found* rather than what it placed? 'The console
     localized both reflectors', 'the SCOUT reflectors were localized with the handpiece': the
@@ -1251,7 +1260,7 @@ def _has_object(found: list[Mention]) -> bool:
     return any(
         (m.label == "BREAST" and m.value == "finding")
         or m.label == "LESION"
-        or (m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq", "central"))
+        or (m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS))
         for m in found
         if m.context.status != "negated"
     )
