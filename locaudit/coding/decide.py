@@ -103,6 +103,12 @@ def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
                 and _clock_gap(lesion.clock, other.clock) <= 1.0
             ):
                 return False
+    if lesion.clock is None and lesion.quadrant is not None:
+        # 'upper outer quadrant' and '2 o'clock, upper outer quadrant' in one breast: the
+        # quadrant alone does not say which of the two it is
+        for other in others:
+            if other.laterality in (side, None) and other.quadrant == lesion.quadrant:
+                return False
     if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:
         return True
     return side is not None and all(o.laterality not in (side, None) for o in others)

@@ -48,6 +48,7 @@ SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 OWN_ACTS = frozenset(
     {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
 )
+DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 _WORDS = {
@@ -499,7 +500,15 @@ class LesionBuilder:
                     focus["guidance"] = (m.value, m.span)
 
     def _session_facts(self, facts: NoteFacts, found: list[Mention], span, section: str) -> None:
-        if any(m.label == "SESSION" and m.value == "same" and m.affirmed for m in found):
+        if any(
+            m.label == "SESSION"
+            and m.value == "same"
+            and m.affirmed
+            and not m.text.lower().startswith(
+                ("today", "this morning", "this afternoon", "current")
+            )
+            for m in found
+        ):  # 'same sitting', 'one session' tie lesions together; 'today' alone does not
             facts.same_session_statements.append(span)
         places = [m for m in found if m.label == "PLACE"]
         devices = [m for m in found if m.label == "DEVICE"]
@@ -511,6 +520,16 @@ class LesionBuilder:
             p.value == "localization" for p in places
         )
         other = any(m.label == "SESSION" and m.value == "other" for m in found)
+        if any(m.label == "SESSION" and m.value == "unclear" for m in found) and localizing:
+            # 'Magseed at the seven o'clock lesion; date of placement to be clarified'
+            facts.other_session.append(span)
+            facts.other_session_clocks.extend(
+                v
+                for m in found
+                if m.label == "LOCATION" and m.value == "clock"
+                for v in [clock_value(m.text)]
+                if v is not None
+            )
         if other and localizing and statuses & {"historical", "hypothetical"}:
             facts.other_session.append(span)
             # a wire or seed placed on another day (not a biopsy clip, not a plan)
@@ -943,9 +962,20 @@ class LesionBuilder:
         elif event.tomo and (lesion.guidance is None or event.correction):
             lesion.guidance = None  # an addendum: 'placed with tomosynthesis guidance alone'
             lesion.tomosynthesis_only = True
-        if lesion.clock is None and event.clock is not None:
+        # a clock face and a quadrant are kept together only if they agree (not 'upper outer'
+        # for the right 7 o'clock lesion)
+        sides = {lesion.laterality} - {None}
+        if (
+            lesion.clock is None
+            and event.clock is not None
+            and (lesion.quadrant is None or _quadrant_has(lesion.quadrant, event.clock, sides))
+        ):
             lesion.clock = event.clock
-        if lesion.quadrant is None and event.quadrant:
+        if (
+            lesion.quadrant is None
+            and event.quadrant
+            and (lesion.clock is None or _quadrant_has(event.quadrant, lesion.clock, sides))
+        ):
             lesion.quadrant = event.quadrant
         if event.location and lesion.location is None:
             first, last = event.location[0], event.location[-1]
@@ -1022,8 +1052,10 @@ _QUADRANT_HOURS = {
 
 def _quadrant_has(quadrant: str, clock: float, sides: set[str], slack: float = 0.5) -> bool:
     """Could this clock face lie in this quadrant (of the breast named, or of either)?"""
-    if quadrant in ("central", "axtail"):
-        return quadrant == "central" or 8 <= clock <= 11 or 1 <= clock <= 4
+    if quadrant == "central":
+        return False  # behind the nipple: a region of its own, not a clock face
+    if quadrant == "axtail":
+        return 8 <= clock <= 11 or 1 <= clock <= 4
     for side in (sides & {"left", "right"}) or {"left", "right"}:
         start, end = _QUADRANT_HOURS[(quadrant, side)]
         if (clock - start + slack) % 12 <= (end - start) + 2 * slack:
