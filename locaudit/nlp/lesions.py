@@ -286,7 +286,7 @@ class LesionBuilder:
                 ref.value = str(value)
             if labels and focus.get("label") != int(labels[-1].value):
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
-                focus["label"] = int(labels[-1].value)
+                focus.update(label=int(labels[-1].value), inherited=True)
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
             self._update_focus(focus, found)
@@ -463,7 +463,7 @@ class LesionBuilder:
         ):
             kept = {k: v for k, v in focus.items() if k in CARRIED}
             focus.clear()
-            focus.update(kept)
+            focus.update(kept, inherited=True)
         places = [m for m in found if m.label == "LOCATION"]
         if places:
             focus["location"] = places
@@ -493,11 +493,18 @@ class LesionBuilder:
                 focus["clock"] = clock_value(m.text)
             elif m.label == "LOCATION" and m.value in QUADRANTS:
                 focus["quadrant"] = m.value
-            elif m.label == "GUIDANCE" and m.affirmed:
-                if m.value == "tomosynthesis":
-                    focus["tomo"] = True
-                else:
-                    focus["guidance"] = (m.value, m.span)
+        # the latest guidance said wins: 'Targeted by tomosynthesis alone' after the first
+        # lesion's stereo pair; within one sentence a real modality beats tomosynthesis
+        guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
+        real = [m for m in guides if m.value != "tomosynthesis"]
+        if real:
+            focus["guidance"] = (real[-1].value, real[-1].span)
+            focus.pop("tomo", None)
+            focus.pop("inherited", None)
+        elif guides:
+            focus["tomo"] = True  # with this lesion's own stereo pair it is still stereotactic
+            if focus.pop("inherited", False):
+                focus.pop("guidance", None)
 
     def _session_facts(self, facts: NoteFacts, found: list[Mention], span, section: str) -> None:
         if any(
