@@ -1,0 +1,495 @@
+"""Placement events: what one sentence says was placed, and where.
+
+A device mention is placed *now* when it is affirmed (not negated, historical, hypothetical,
+nor the target of another device) and an affirmed placement act in its clause licenses it; a
+localization act with no device named ('lesion 2 was localized') is an event too. This module
+turns one sentence's mentions (with the discourse focus for what the sentence leaves unsaid)
+into :class:`Event` values, so that grouping never has to look at tokens again. The sentence
+loop, the focus itself and the note-level facts stay in :mod:`locaudit.nlp.lesions`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from spacy.tokens import Doc
+
+from locaudit.nlp.mentions import (
+    DEFINITE,
+    LOCALIZING,
+    MARKERS,
+    QUADRANTS,
+    Mention,
+    clock_value,
+    count_value,
+    gap,
+    marker_name,
+)
+
+# Title, findings, impression and procedure summaries restate lesions (grouping lets them only
+# fill gaps); a terse line with no verb reports a placement only in the body sections.
+WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
+BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
+# Between a placement act and a device, these start another clause: in 'a needle was advanced
+# but the second wire could not be passed' the wire is not the object of 'advanced'.
+CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})
+STEP_OPENERS = frozenset({"a", "an", "another", "the", "we", "i", "she", "he", "\n", "our"})
+SEQUENCE_WORDS = frozenset({"subsequently", "afterwards", "afterward", "thereafter"})
+OWN_ACTS = frozenset(
+    {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
+)
+CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
+LICENSE_WINDOW = 12  # tokens at most between a placement act and the device it places
+_GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
+
+
+@dataclass(slots=True)
+class Event:
+    """One placement (or localization act) found in one sentence."""
+
+    device: str | None
+    anchor: int  # token offset used for nearest-mention attribution
+    sentence: tuple[int, int]
+    section: str
+    label: int | None = None
+    label_from_focus: bool = False
+    laterality: str | None = None
+    laterality_span: tuple[int, int] | None = None
+    clock: float | None = None
+    quadrant: str | None = None
+    location: list[Mention] = field(default_factory=list)
+    guidance: str | None = None
+    guidance_span: tuple[int, int] | None = None
+    tomo: bool = False
+    bracket: bool = False
+    biopsy: tuple[int, int] | None = None
+    intraop: bool = False
+    device_ordinal: int | None = None
+    another: bool = False  # 'a second wire', 'another seed': one more device of its kind
+    marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
+    own_place: bool = False  # the clock face is in the event's own sentence, not the focus
+    correction: bool = False
+
+
+def sentence_events(
+    doc: Doc,
+    found: list[Mention],
+    sent_span: tuple[int, int],
+    section: str,
+    focus: dict,
+    seed_kind: str,
+    breaks: list[int],
+    labels_seen: int = 0,
+) -> list[Event]:
+    """The placements one sentence reports, each with the attributes it can be given.
+
+    A device counts when an affirmed placement act in its clause licenses it (or, in a terse
+    procedure line, when the line says how or where); a localization act with no device named
+    is an event of its own. ``focus`` supplies what the sentence leaves unsaid, ``breaks`` are
+    the token offsets of clause breaks, ``labels_seen`` the highest lesion label so far."""
+    if other_session(found):
+        return []  # 'localized yesterday with a SCOUT reflector': another session
+    all_devices = [m for m in found if m.label == "DEVICE"]
+    acts = [
+        m for m in found if m.label == "PLACE" and not any(_inside(m, d) for d in all_devices)
+    ]  # 'localization devices', 'localization needle' name a thing, not an act
+    places = [m for m in acts if m.affirmed and not _captured(m, all_devices)]
+    devices = [m for m in all_devices if m.affirmed]
+    localizing = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
+    if acts and not places:
+        return []  # every placement act here is negated, planned, past or of another device
+    if not places:
+        # Terse procedure lines name the device without a verb ('HOOKWIRE THROUGH THE
+        # BARBELL CLIP, STEREO PAIR'): a new localizing device (not 'the wire', which
+        # refers back) in the body of the note counts when the line says how or where.
+        how = any(
+            m.label in ("GUIDANCE", "LESION", "COUNT")
+            or (m.label == "LOCATION" and m.value == "clock")
+            for m in found
+        ) or ("label" in focus or "clock" in focus)  # 'Site 2: 4:00 ... Reflector at clip.'
+        if section not in BODY_SECTIONS or not how:
+            return []
+        devices = [d for d in localizing if not d.definite]
+        if any(m.label == "BIOPSY" and m.affirmed and _sampled_now(doc, m) for m in found):
+            # '9g VAB x8 + ribbon clip': the clip left by this line's biopsy
+            devices += [
+                d for d in found if d.label == "DEVICE" and d.affirmed and d.value in MARKERS
+            ][:1]
+    else:
+        blockers = [m for m in found if m.label in ("PLACE", "DEVICE") and not m.affirmed]
+        blockers = [m for m in blockers if not (m.label == "DEVICE" and m.context.target)]
+        # 'the console localized both reflectors': a device after 'localized' with no
+        # 'with'/'using' between is what was found, not what was placed
+        places = [
+            p
+            for p in places
+            if p.value != "localization" or p.end >= len(doc) or not _found_object(doc, p, devices)
+        ]
+        licensed = [
+            d for d in devices if _licensed(d, places, blockers, breaks) and not _captured(d, acts)
+        ]
+        # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
+        # coordinated after a placed one shares its verb
+        for d in devices:
+            if (
+                d not in licensed
+                and not d.definite
+                and not _captured(d, acts)
+                and any(
+                    p.end <= d.start
+                    and not any(p.end <= b < d.start for b in breaks)
+                    and not any(p.end <= m.start < d.start for m in blockers)
+                    for p in licensed
+                )
+            ):
+                licensed.append(d)
+        devices = licensed
+        # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
+        if all(p.value == "localization" for p in places):
+            devices = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
+        if localizing:
+            # Beside a wire or seed, a clip is usually its target: it counts as placed
+            # only with its own placement verb close by ('... and a clip was deployed').
+            acts_of_placing = [p for p in places if p.value != "localization"]
+            devices = [
+                d
+                for d in devices
+                if d in localizing or (_near(d, acts_of_placing, 2) and not d.definite)
+            ]  # 'targeted the mass and its clip and placed a wire': the clip is the target
+    intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
+    brackets = [m.start for m in found if m.label == "BRACKET"]
+    bracket = bool(brackets)
+    correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
+    anchors: list[tuple[str | None, int]] = []
+    for d in devices:
+        kind = seed_kind if d.value == "seed" else d.value
+        anchors.append((kind, d.start))
+    if not anchors and _has_object(found):
+        # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
+        anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
+    if not anchors:
+        return []
+    spread = _spread(doc, anchors, devices, found, focus, bracket, labels_seen)
+    events = []
+    another = {d.start for d in devices if _another(doc, d.start)}
+    for kind, anchor in anchors:
+        event = Event(
+            kind,
+            anchor,
+            sent_span,
+            section,
+            bracket=any(not _separated(doc, anchor, b) for b in brackets),
+            intraop=intraop,
+            correction=correction,
+        )
+        segment = [m for m in found if not _separated(doc, anchor, m.start)]
+        # the focus already holds this sentence's places: if they are in another part of
+        # a run-on sentence ('..., and then ... at 6 o'clock'), they are not this event's
+        elsewhere = any(
+            m.label == "LOCATION" and m.value == "clock" for m in found if m not in segment
+        )
+        known = focus
+        if elsewhere:
+            known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
+        _attribute(event, segment, known)
+        event.another = anchor in another
+        if spread:
+            told = spread.pop(0)
+            for key, value in told.items():
+                setattr(event, key, value)
+            event.label_from_focus = False
+        events.append(event)
+    # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
+    merged: list[Event] = []
+    for event in events:
+        twin = next((e for e in merged if _same_place(e, event)), None)
+        if twin is None:
+            merged.append(event)
+        elif event.device and event.device != twin.device:
+            merged.append(event)  # two device types at one lesion: grouping joins them
+    return merged
+
+
+def is_summary(found: list[Mention]) -> bool:
+    """'Stereotactic wire localization left breast x 2', '== PROCEDURE 2: STEREOTACTIC MAGSEED
+    LOCALIZATION, LEFT BREAST ==': a procedure name (a count of lesions, or a heading in capitals)
+    with no place of its own restates the procedure, like a title."""
+    named = [m for m in found if m.label in ("PLACE", "DEVICE", "GUIDANCE", "LATERALITY")]
+    heading = bool(named) and all(m.text.isupper() for m in named)
+    places = any(
+        m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
+    )
+    act = any(m.label == "PLACE" and m.value == "localization" for m in found)
+    if heading and act and not places:
+        return True
+    counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
+    if not counts or max(counts) < 2:
+        return False
+    if not any(m.label == "PLACE" and m.value == "localization" for m in found):
+        return False  # 'hookwire x2 (1 per site)' counts devices placed
+    return not any(
+        m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
+    )  # 'localization x2: (a) stereo wire; (b) US-guided SCOUT reflector' is a summary too
+
+
+def other_session(found: list[Mention]) -> bool:
+    """A sentence about another session ('placed on 02/11', 'yesterday') and not this one."""
+    sessions = {m.value for m in found if m.label == "SESSION" and m.context.status != "negated"}
+    return "other" in sessions and "same" not in sessions
+
+
+def _spread(
+    doc: Doc,
+    anchors: list[tuple[str | None, int]],
+    devices: list[Mention],
+    found: list[Mention],
+    focus: dict,
+    bracket: bool,
+    labels_seen: int,
+) -> list[dict]:
+    """One plural placement over several lesions is one event per lesion: per clock face
+    ('wires at 2:00 and 10:00', 'hookwire x2' after 'L 12:00 + L 3:00'), or per labelled
+    lesion ('Magseed x3, one per lesion' after 'Lesion A/B/C: ...'). Grows ``anchors`` in
+    place and returns what each event is told, or [] when nothing is spread."""
+    if bracket or len(anchors) != 1:
+        return []
+    counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
+    plural = any(d.text.lower().endswith("s") for d in devices) or any(c >= 2 for c in counts)
+    if not plural:
+        return []
+    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+    if not clocks:
+        clocks = [m for m in focus.get("location", []) if m.value == "clock"]
+    if not all(c.context.status == "affirmed" for c in clocks):
+        return []
+    ranges = [doc.text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
+    if any(between in ("-", "to", "through", "–") for between in ranges):
+        return []  # '9:30-11:00' is the extent of one lesion
+    values: list[float] = []
+    for m in clocks:
+        value = clock_value(m.text)
+        if value is not None and value not in values:
+            values.append(value)
+    count = max(counts, default=0)
+    if len(values) >= 2 and count in (0, len(values)):
+        kind = anchors[0][0]
+        if clocks[0] in found:  # each event reads its side etc. beside its own clock
+            firsts = [next(m for m in clocks if clock_value(m.text) == v) for v in values]
+            anchors[:] = [(kind, m.start) for m in firsts]
+        else:
+            anchors[:] = anchors * len(values)
+        return [{"clock": v, "label": None} for v in values]
+    if count >= 2 and count == labels_seen and not values:
+        anchors[:] = anchors * count
+        return [{"label": n} for n in range(1, count + 1)]
+    return []
+
+
+def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
+    """Give an event the label, side, clock face, quadrant, named clip and guidance of the
+    nearest mention in its part of the sentence, else what the focus holds."""
+    anchor = event.anchor
+
+    def nearest(items: list[Mention]) -> Mention | None:
+        return min(items, key=lambda m: abs(m.start - anchor), default=None)
+
+    ref = nearest(
+        [
+            m
+            for m in found
+            if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated"
+        ]
+    )
+    event.label = int(ref.value) if ref else focus.get("label")
+    event.label_from_focus = ref is None and event.label is not None
+    sides = [
+        m
+        for m in found
+        if m.label == "LATERALITY"
+        and m.value in ("left", "right")
+        and m.context.status != "negated"
+    ]
+    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+    if len(clocks) >= 2:
+        # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it
+        own = min(clocks, key=lambda c: abs(c.start - anchor))
+        sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
+    side = nearest(sides)
+    if side:
+        event.laterality, event.laterality_span = side.value, side.span
+        if "laterality" in focus and focus["laterality"][0] != side.value:
+            # 'Left tag at the cylinder clip' after the right breast's target: the focus
+            # is the other breast's lesion, its place is not this one's
+            focus = {k: v for k, v in focus.items() if k in CARRIED}
+    elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
+        event.laterality, event.laterality_span = focus["laterality"]
+    clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
+    several = focus.get("several", False)
+    event.clock = clock_value(clock.text) if clock else None
+    own_quadrant = any(m.label == "LOCATION" and m.value in QUADRANTS for m in found)
+    if clock is None and not several and not own_quadrant:
+        event.clock = focus.get("clock")
+    event.own_place = clock is not None or own_quadrant
+    quadrant = nearest([m for m in found if m.label == "LOCATION" and m.value in QUADRANTS])
+    event.quadrant = quadrant.value if quadrant else None
+    if quadrant is None and not several and clock is None:  # its own place is the place
+        event.quadrant = focus.get("quadrant")
+    event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
+    named = [m for m in found if m.label == "DEVICE" and marker_name(m) is not None]
+    target = nearest(named)
+    event.marker = marker_name(target) if target else None
+    guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
+    real = [m for m in guides if m.value != "tomosynthesis"]
+    guide = nearest(real)
+    if guide:
+        event.guidance, event.guidance_span = guide.value, guide.span
+    elif guides:
+        event.tomo = True
+    elif "guidance" in focus:
+        event.guidance, event.guidance_span = focus["guidance"]
+    elif focus.get("tomo"):
+        event.tomo = True
+    ordinal = nearest([m for m in found if m.label == "LESION" and m.value.isdigit()])
+    event.device_ordinal = int(ordinal.value) if ordinal else None
+
+
+def _near(mention: Mention, others: list[Mention], tokens: int) -> bool:
+    """Within ``tokens`` of any of the others: a clip's own placement verb stands close by."""
+    return any(o.start - tokens <= mention.end and mention.start <= o.end + tokens for o in others)
+
+
+def _inside(inner: Mention, outer: Mention) -> bool:
+    """Strictly inside: 'localization' in 'localization devices' (not 'needle localization'
+    matched by both categories over the same tokens)."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.start, outer.end) != (inner.start, inner.end)
+    )
+
+
+def _captured(place: Mention, devices: list[Mention]) -> bool:
+    """A placement act belongs to the device nearest to it: in 'no clip was placed' the act is
+    the clip's, and the clip is negated, so the act licenses no other device. The same holds
+    the other way round: in '..., the 2 o'clock seed was placed yesterday' the seed's own act
+    is past, whatever act of today stands further away."""
+    candidates = [d for d in devices if not (d.context.target and d.context.status == "affirmed")]
+    if place.label == "DEVICE":  # the device's nearest act
+        candidates = [d for d in devices if not _inside(d, place)]
+    if not candidates:
+        return False
+    nearest = min(candidates, key=lambda d: gap(place, d))
+    return nearest.context.status != "affirmed" and not any(
+        d.affirmed and gap(place, d) <= gap(place, nearest) for d in candidates
+    )
+
+
+def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:
+    """Is a device what a localization verb *found* rather than what it placed? 'The console
+    localized both reflectors', 'the SCOUT reflectors were localized with the handpiece': the
+    device is the object of 'localized' (after it with no 'with'/'using' between, or its
+    passive subject), unlike 'localized with a wire' or 'seed localization'."""
+    if doc[place.end - 1].lower_ in ("localization", "localisation", "loc"):
+        return False
+    after = [d for d in devices if d.start >= place.end and d.start - place.end <= 3]
+    if after:
+        between = {t.lower_ for t in doc[place.end : after[0].start]}
+        return not between & {"with", "using", "by", "via"}
+    before = [d for d in devices if d.end <= place.start and place.start - d.end <= 3]
+    if before:
+        between = [t.lower_ for t in doc[before[-1].end : place.start]]
+        # 'reflectors were localized' (subject), not 'the lesion, with a clip, was localized'
+        return bool(set(between) & {"was", "were", "is", "are", "been"}) and "," not in between
+    return False
+
+
+def _licensed(
+    device: Mention, places: list[Mention], blockers: list[Mention], breaks: list[int]
+) -> bool:
+    """Is this device the object of an affirmed placement act in its clause?
+
+    The act must be within ``LICENSE_WINDOW`` tokens, in the same clause (no ';' between) and
+    with no negated or planned act or device between them: in 'no clip was placed; the wire was
+    deployed' the first act is negated and the second licenses only the wire."""
+    for place in places:
+        if place.start <= device.end and device.start <= place.end:
+            return True  # 'wire localization', 'hookwire placement'
+        low, high = min(place.end, device.end), max(place.start, device.start)
+        if high - low > LICENSE_WINDOW:
+            continue
+        if any(low <= b < high for b in breaks):
+            continue
+        if any(low <= m.start and m.end <= high for m in blockers):
+            continue
+        return True
+    return False
+
+
+def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
+    """'9g VAB x8', '14G core biopsy x4': a biopsy written with its needle gauge or number of
+    cores is one done in this sitting (not 'the clip from the March biopsy')."""
+    window = doc[max(biopsy.start - 2, 0) : biopsy.end + 2]
+    return any(_GAUGE_OR_CORES.match(t.lower_) for t in window)
+
+
+def _has_object(found: list[Mention]) -> bool:
+    """Does the sentence name a breast finding, lesion or place a bare localization act can be
+    aimed at? Without one, 'localized' alone is no event."""
+    return any(
+        (m.label == "BREAST" and m.value == "finding")
+        or m.label == "LESION"
+        or (m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS))
+        for m in found
+        if m.context.status != "negated"
+    )
+
+
+def _separated(doc: Doc, a: int, b: int) -> bool:
+    """Does a new step of a run-on sentence start between two tokens? (', then a second
+    hookwire...', 'and then we repositioned the breast', 'subsequently') A bare 'then' inside
+    one step ('tomo scout then stereo pair') does not separate."""
+    low, high = min(a, b), max(a, b)
+    for i in range(low, high):
+        word = doc[i].lower_
+        if word in SEQUENCE_WORDS:
+            return True
+        if (
+            word in ("then", "next")
+            and i > 0
+            and doc[i - 1].lower_ in (",", "and")
+            and i + 1 < len(doc)
+            and doc[i + 1].lower_ in STEP_OPENERS
+        ):
+            return True  # not ', then deployed a Magseed' (the same step goes on)
+    return False
+
+
+def _another(doc: Doc, start: int) -> bool:
+    """'a second wire', 'another 7 cm hookwire', 'an additional seed' (not 'the second seed',
+    which refers back to one already placed)."""
+    for i in range(start - 1, max(start - 5, 0) - 1, -1):
+        word = doc[i].lower_
+        if word in ("another", "additional"):
+            return True
+        if word in ("second", "2nd", "third", "3rd", "fourth"):
+            if i == 0 or doc[i - 1].lower_ not in DEFINITE:
+                return True
+            # 'the second wire was placed', 'deployed the second reflector': the subject or
+            # object of its own act is one more device
+            after = {t.lower_ for t in doc[start + 1 : start + 4]}
+            if after & {"was", "were"} and after & OWN_ACTS:
+                return True
+            return i >= 2 and doc[i - 2].lower_ in OWN_ACTS
+        if doc[i].is_punct:
+            return False
+    return False
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    """Two device words for one placement ('Kopans wire ... hookwire'): same label, clock face
+    and side, and the same device kind or one of them unnamed."""
+    return (a.device == b.device or a.device is None or b.device is None) and (
+        a.label == b.label and a.clock == b.clock and a.laterality == b.laterality
+    )

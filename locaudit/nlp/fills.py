@@ -1,0 +1,186 @@
+"""Fills after grouping: what the rest of the note says about lesions already found.
+
+Grouping only sees placement events. Once the lesions exist, sentences that placed nothing
+still tell about them: 'one lesion' with bracketing devices merges their lesions, a label or a
+named clip is placed where the note (in any section) put it, an addendum amends the lesion it
+names, and a clock face takes the side the note gives it elsewhere. The note-level builder
+applies these in the order :meth:`locaudit.nlp.lesions.LesionBuilder.extract` lists them.
+"""
+
+from __future__ import annotations
+
+from locaudit.facts import LesionFact
+from locaudit.nlp.mentions import (
+    DEVICE_ORDER,
+    QUADRANTS,
+    Mention,
+    SentenceMentions,
+    clock_value,
+    count_value,
+    gap,
+    lesion_number,
+    marker_name,
+)
+from locaudit.nlp.places import clock_distance
+
+
+def single_stated(by_sentence: SentenceMentions) -> bool:
+    """'One lesion: extensive calcs... Sites below mark the extent of this single lesion', with
+    no count of two or more anywhere and a bracketing word: the devices mark one lesion."""
+    counts = [
+        count_value(m.text)
+        for _s, found in by_sentence
+        for m in found
+        if m.label == "COUNT" and m.context.status == "affirmed"
+    ]
+    bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
+    return bracket and 1 in counts and not any(c and c >= 2 for c in counts)
+
+
+def alike(lesions: list[LesionFact]) -> bool:
+    """All in one breast: the clock faces and site numbers of bracketing devices differ, they
+    mark the ends of the one lesion the note states."""
+    return len(lesions) > 1 and len({les.laterality for les in lesions} - {None}) <= 1
+
+
+def merged(lesions: list[LesionFact]) -> list[LesionFact]:
+    """The one bracketed lesion the note states, with every device and evidence of the parts."""
+    first = lesions[0]
+    for other in lesions[1:]:
+        first.devices = sorted(set(first.devices + other.devices), key=DEVICE_ORDER.index)
+        first.evidence += [e for e in other.evidence if e not in first.evidence]
+        first.laterality = first.laterality or other.laterality
+        first.guidance = first.guidance or other.guidance
+    first.bracketed = True
+    first.label = None
+    return [first]
+
+
+def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
+    """A lesion known by its label ('Target B') is placed where the note, in any section,
+    put that label ('Indication: ... Target B, 3 o'clock')."""
+    wanted = {les.label: les for les in lesions if les.label is not None and les.clock is None}
+    wanted = {k: v for k, v in wanted.items() if v.quadrant is None and v.location is None}
+    if not wanted:
+        return
+    for _sent, found in by_sentence:
+        labels = [
+            (m, lesion_number(m.text)) for m in found if m.label == "LESION" and m.value != "next"
+        ]
+        if not labels:
+            continue
+        for m in found:
+            if m.label != "LOCATION":
+                continue
+            # each place goes to the label nearest to it ('the 2:00 lesion (lesion 1)',
+            # 'Lesion 2: 11:00')
+            _ref, number = min(labels, key=lambda item: gap(item[0], m))
+            current = wanted.get(number) if number is not None else None
+            if current is not None:
+                if m.value == "clock" and current.clock is None:
+                    current.clock = clock_value(m.text)
+                elif m.value in QUADRANTS and current.quadrant is None:
+                    current.quadrant = m.value
+                if current.location is None:
+                    current.location, current.location_span = m.text, m.span
+
+
+def amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
+    """'ADDENDUM: Lesion 2 was targeted on the prone stereotactic table': an addendum sentence
+    with no placement of its own that states the guidance or side of a labelled lesion (the
+    label written before the statement)."""
+    out = []
+    label = None
+    for m in found:
+        if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
+            label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
+        elif (
+            label is not None
+            and m.affirmed
+            and (
+                (m.label == "GUIDANCE" and m.value != "tomosynthesis")
+                or (m.label == "LATERALITY" and m.value in ("left", "right"))
+            )
+        ):
+            out.append((label, m))
+        elif label is not None and m.label == "DEVICE" and m.context.status == "negated":
+            out.append((label, m))  # '... was a SCOUT reflector, NOT a LOCalizer tag'
+        elif label is not None and m.label == "SESSION" and m.value == "other":
+            out.append((label, m))  # 'Lesion #2 under a second accession dated 10 JUL'
+    return out
+
+
+def amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> None:
+    """The addendum wins over the body for the lesion it names."""
+    for label, m in amendments:
+        lesion = next((les for les in lesions if les.label == label), None)
+        if lesion is None:
+            continue
+        if m.label == "GUIDANCE":
+            lesion.guidance, lesion.tomosynthesis_only = m.value, False
+            lesion.guidance_evidence.append(m.span)
+        elif m.label == "DEVICE":
+            if m.value in lesion.devices and len(lesion.devices) > 1:
+                lesion.devices.remove(m.value)
+        elif m.label == "SESSION":
+            lesion.session_doubt = True
+        else:
+            lesion.laterality = m.value
+            lesion.laterality_evidence.append(m.span)
+
+
+def side_by_clock(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
+    """A lesion known by its clock face takes the side the note gives that clock face
+    anywhere ('s/p RT bx x2 (RT UOQ 11:00 IDC; RT LIQ 4:00 DCIS)'), when only one side is."""
+    wanted = [les for les in lesions if les.laterality is None and les.clock is not None]
+    for lesion in wanted:
+        sides: dict[str, tuple[int, int]] = {}
+        for _sent, found in by_sentence:
+            for m in found:
+                if m.label != "LOCATION" or m.value != "clock":
+                    continue
+                value = clock_value(m.text)
+                if value is None or clock_distance(value, lesion.clock) >= 0.5:
+                    continue
+                clocks = [c for c in found if c.label == "LOCATION" and c.value == "clock"]
+                for side in found:
+                    if (
+                        side.label == "LATERALITY"
+                        and side.value in ("left", "right")
+                        and side.context.status != "negated"
+                        and abs(side.start - m.start) <= 4
+                        # the side belongs to the clock face nearest to it
+                        and min(clocks, key=lambda c: abs(c.start - side.start)) is m
+                    ):
+                        sides.setdefault(side.value, side.span)
+        if len(sides) == 1:
+            ((lesion.laterality, span),) = sides.items()
+            lesion.laterality_evidence.append(span)
+
+
+def place_by_marker(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
+    """A lesion known by the clip it was aimed at ('the coil clip was targeted') is placed where
+    the note put that clip ('Lower outer quadrant asymmetry ... coil clip')."""
+    wanted = {
+        les.marker: les
+        for les in lesions
+        if les.marker and les.clock is None and les.quadrant is None and les.location is None
+    }
+    if not wanted:
+        return
+    for _sent, found in by_sentence:
+        markers = [(m, marker_name(m)) for m in found if m.label == "DEVICE"]
+        markers = [(m, name) for m, name in markers if name]
+        if not markers:
+            continue
+        for place in [m for m in found if m.label == "LOCATION"]:
+            ref, name = min(markers, key=lambda item: gap(item[0], place))
+            lesion = wanted.get(name)
+            if lesion is None or gap(ref, place) > 12:
+                continue
+            if place.value == "clock" and lesion.clock is None:
+                lesion.clock = clock_value(place.text)
+            elif place.value in QUADRANTS and lesion.quadrant is None:
+                lesion.quadrant = place.value
+            if lesion.location is None:
+                lesion.location, lesion.location_span = place.text, place.span

@@ -1,0 +1,250 @@
+"""Grouping placement events into distinct lesions.
+
+Events with the same label are one lesion; unlabeled events join a compatible lesion (no
+conflicting side, clock face or quadrant), preferring the latest one before them in the text;
+'bracketing' joins the current lesion whatever the clock says. Title, findings (post-procedure
+imaging) and impression restate lesions: they only fill gaps, and add a lesion only when the
+body of the note documented none. An addendum corrects the lesion it names instead of adding
+one. Kept apart from event finding because it sees the whole note's events at once and never
+the text.
+"""
+
+from __future__ import annotations
+
+from locaudit.facts import LesionFact
+from locaudit.nlp.events import WEAK_SECTIONS, Event
+from locaudit.nlp.mentions import DEVICE_ORDER, MARKERS
+from locaudit.nlp.places import clock_distance, quadrant_has
+
+
+class LesionGrouper:
+    """Events in, lesions out; ``clock_tolerance`` (hours) is how far apart two clock faces of
+    one lesion may be."""
+
+    def __init__(self, clock_tolerance: float = 1.0) -> None:
+        self.clock_tolerance = clock_tolerance
+
+    def group(
+        self, events: list[Event], default_side: str | None, default_guidance: tuple | None
+    ) -> list[LesionFact]:
+        """Distinguished events (label, clock or quadrant) make lesions first; the others
+        join the lesion they fit, preferring the latest one before them in the text."""
+        events = [e for e in events if not e.intraop]
+        body = [e for e in events if e.section not in WEAK_SECTIONS]
+        weak = [e for e in events if e.section in WEAK_SECTIONS]
+        lesions: list[LesionFact] = []
+        where: dict[int, int] = {}  # id(lesion) -> last anchor
+
+        def may_create(event: Event) -> bool:
+            # an addendum corrects the lesions it names; it adds one only under a new label
+            # (an addendum that heads the re-issued report: 'Lesion 1: ... Lesion 2: ...')
+            if event.section != "addendum" or not lesions:
+                return True
+            return event.label is not None and all(les.label != event.label for les in lesions)
+
+        # events that say where they are come first (a bracketing pair too: 'I bracketed the
+        # upper outer quadrant calcifications'); the others then join what they fit
+        placed = [e for e in body if _distinct(e) and (not e.bracket or e.own_place)]
+        for event in placed:
+            self._place(event, lesions, where, create=may_create(event))
+        first = {id(e) for e in placed}
+        for event in [e for e in body if id(e) not in first]:
+            self._place(event, lesions, where, create=may_create(event))
+        had_body = bool(lesions)
+        for event in weak:
+            distinct = event.label is not None and all(les.label != event.label for les in lesions)
+            self._place(event, lesions, where, create=not had_body or distinct, weak=True)
+        lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
+        for lesion in lesions:
+            if lesion.laterality is None and default_side:
+                lesion.laterality = default_side
+            if lesion.guidance is None and default_guidance and not lesion.tomosynthesis_only:
+                lesion.guidance = default_guidance[0]
+                lesion.guidance_evidence.append(default_guidance[1])
+            lesion.devices = sorted(set(lesion.devices), key=DEVICE_ORDER.index)
+            lesion.device_named = bool(lesion.devices)
+            if lesion.biopsy_evidence and lesion.devices and set(lesion.devices) <= MARKERS:
+                lesion.purpose = "biopsy_marker"
+        return lesions
+
+    def _place(
+        self,
+        event: Event,
+        lesions: list[LesionFact],
+        where: dict[int, int],
+        create: bool = True,
+        weak: bool = False,
+    ) -> None:
+        """Put an event into the lesion it belongs to, or a new one when ``create`` allows."""
+        if event.label is not None and (event.label_from_focus or event.own_place):
+            labelled = next((les for les in lesions if les.label == event.label), None)
+            if labelled is not None and not self._fits(labelled, event, use_label=False):
+                event.label = None  # its own side or clock says another lesion than the focus
+        target = self._target(event, lesions, where, weak)
+        if target is None and not create:
+            if event.correction and lesions:
+                target = self._corrected(event, lesions)
+            else:
+                return
+        if target is None:
+            target = LesionFact(label=event.label)
+            lesions.append(target)
+        self._absorb(target, event, fill_only=weak)
+        where[id(target)] = max(where.get(id(target), 0), event.anchor)
+
+    def _target(
+        self, event: Event, lesions: list[LesionFact], where: dict[int, int], weak: bool
+    ) -> LesionFact | None:
+        """The lesion an event belongs to, or None for a new one: by the named clip it was
+        aimed at, its label, its place, or else the latest lesion it fits."""
+        if event.marker and event.label is None:
+            # 'Left tag at the cylinder clip': the lesion whose named clip it is
+            for les in lesions:
+                if les.marker == event.marker and self._fits(les, event):
+                    return les
+        if event.label is not None:
+            for les in lesions:
+                if les.label == event.label:
+                    return les
+            # else an unnamed lesion it fits: surely (same clock face or named clip), or else
+            # the first one whose named clip is not another one
+            unnamed = [les for les in lesions if les.label is None and self._fits(les, event)]
+            sure = [
+                les
+                for les in unnamed
+                if _same_spot(les, event) or (event.marker and les.marker == event.marker)
+            ]
+            other_clip = {id(les) for les in unnamed if les.marker and event.marker}
+            biopsied = {  # a biopsy's clip is not where a wire or seed of another lesion went
+                id(les) for les in unnamed if les.biopsy_evidence and event.device not in MARKERS
+            }
+            rest = [les for les in unnamed if id(les) not in other_clip | biopsied]
+            return (sure or rest or [None])[0]
+        if _distinct(event) and (not event.bracket or event.own_place):
+            fitting = [les for les in lesions if self._fits(les, event)]
+            exact = [les for les in fitting if _same_spot(les, event)]
+            unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
+            target = (exact or unplaced or [None])[-1]
+            if target is not None and not event.own_place and self._one_more(target, event, weak):
+                event.clock = event.quadrant = None  # the focus's place is the other lesion's
+                event.location = []
+                return None
+            return target
+        fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
+        before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
+        target = max(before, key=lambda les: where[id(les)]) if before else None
+        target = target or (fitting[0] if fitting else None)
+        if target is not None and self._one_more(target, event, weak):
+            event.location = []
+            return None
+        return target
+
+    @staticmethod
+    def _one_more(lesion: LesionFact, event: Event, weak: bool) -> bool:
+        """'A second hookwire was placed at a small group of calcifications': one more device
+        of a kind the lesion already has, not said to bracket it and not placed anywhere of
+        its own, is not silently the same lesion (the decision then asks where it is)."""
+        return (
+            event.another
+            and not event.bracket
+            and not weak
+            and event.device in lesion.devices
+            and event.sentence not in lesion.evidence
+        )
+
+    def _corrected(self, event: Event, lesions: list[LesionFact]) -> LesionFact:
+        """An addendum statement applies to the lesion it names, else the last one."""
+        ordinal = event.device_ordinal
+        in_range = ordinal is not None and 1 <= ordinal <= len(lesions)
+        target = lesions[ordinal - 1] if in_range else lesions[-1]  # type: ignore[operator]
+        if event.laterality:
+            target.laterality = event.laterality
+        if event.guidance:
+            target.guidance = event.guidance
+        return target
+
+    def _fits(
+        self, lesion: LesionFact, event: Event, bracket: bool = False, use_label: bool = True
+    ) -> bool:
+        """Could the event be this lesion? Not with another label, side (unless it corrects),
+        clock face beyond the tolerance or quadrant; a bracketing device fits whatever the
+        clock says."""
+        labels = (event.label, lesion.label)
+        if use_label and None not in labels and labels[0] != labels[1]:
+            return False
+        if event.laterality and lesion.laterality and event.laterality != lesion.laterality:
+            return event.correction
+        if bracket or event.bracket:
+            return True
+        if (
+            event.clock is not None
+            and lesion.clock is not None
+            and clock_distance(event.clock, lesion.clock) > self.clock_tolerance
+        ):
+            return False
+        return not (event.quadrant and lesion.quadrant and event.quadrant != lesion.quadrant)
+
+    def _absorb(self, lesion: LesionFact, event: Event, fill_only: bool = False) -> None:
+        """Merge an event into a lesion. Restatements (title, findings, impression) only fill
+        what the body left empty: they never add a second device type to a lesion."""
+        if lesion.label is None and event.label is not None and not fill_only:
+            lesion.label = event.label
+        if event.laterality and (lesion.laterality is None or event.correction):
+            lesion.laterality = event.laterality
+            if event.laterality_span:
+                lesion.laterality_evidence.append(event.laterality_span)
+        if event.guidance and (
+            event.correction
+            or (lesion.guidance is None and not lesion.tomosynthesis_only)
+            or (lesion.tomosynthesis_only and not fill_only)  # stereo + tomo is stereotactic
+        ):
+            lesion.guidance = event.guidance
+            lesion.tomosynthesis_only = False
+            if event.guidance_span:
+                lesion.guidance_evidence.append(event.guidance_span)
+        elif event.tomo and (lesion.guidance is None or event.correction):
+            lesion.guidance = None  # an addendum: 'placed with tomosynthesis guidance alone'
+            lesion.tomosynthesis_only = True
+        # a clock face and a quadrant are kept together only if they agree (not 'upper outer'
+        # for the right 7 o'clock lesion)
+        sides = {lesion.laterality} - {None}
+        if (
+            lesion.clock is None
+            and event.clock is not None
+            and (lesion.quadrant is None or quadrant_has(lesion.quadrant, event.clock, sides))
+        ):
+            lesion.clock = event.clock
+        if (
+            lesion.quadrant is None
+            and event.quadrant
+            and (lesion.clock is None or quadrant_has(event.quadrant, lesion.clock, sides))
+        ):
+            lesion.quadrant = event.quadrant
+        if event.location and lesion.location is None:
+            first, last = event.location[0], event.location[-1]
+            lesion.location = ", ".join(m.text for m in event.location)
+            lesion.location_span = (first.start_char, last.end_char)
+        if event.device and not (fill_only and lesion.devices):
+            lesion.devices.append(event.device)
+        if event.bracket:
+            lesion.bracketed = True
+        if event.marker and lesion.marker is None:
+            lesion.marker = event.marker
+        if event.biopsy and event.device in MARKERS:
+            lesion.biopsy_evidence.append(event.biopsy)
+        if event.sentence not in lesion.evidence:
+            lesion.evidence.append(event.sentence)
+
+
+def _same_spot(lesion: LesionFact, event: Event) -> bool:
+    """Within half an hour on the clock face: surely the same lesion, not merely compatible."""
+    return (
+        event.clock is not None
+        and lesion.clock is not None
+        and clock_distance(event.clock, lesion.clock) < 0.5
+    )
+
+
+def _distinct(event: Event) -> bool:
+    """Does the event say where it is? Such events make lesions before the others join them."""
+    return event.clock is not None or event.quadrant is not None

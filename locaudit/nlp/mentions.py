@@ -1,0 +1,201 @@
+"""Concept mentions as plain values, and the vocabulary that says what a mention means.
+
+The lesion builder reads every concept span once, with its context, into a :class:`Mention`, so
+that the later steps (placement events, discourse focus, grouping, fills) work on offsets and
+strings rather than on spaCy spans. The word lists and value readers that those steps share
+(device kinds, quadrants, number words, clock faces, lesion labels) live here, beside the
+mention they interpret, so that every other module of the builder can import them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from locaudit.models import DEVICE_TYPES
+from locaudit.nlp.context import AFFIRMED, ContextResult
+from locaudit.nlp.extensions import CONCEPTS_KEY
+
+LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
+MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
+DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
+# A lesion mention followed by a unit is a measure: 'calcifications 1 cm anterior'.
+UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
+# Determiners that make a device phrase refer back to a device already known ('the wire').
+DEFINITE = frozenset(
+    {"the", "this", "that", "these", "those", "its", "their", "her", "existing", "same", "both"}
+    | {"each"}
+)
+INDEFINITE = frozenset({"a", "an", "another", "second", "one", "two", "three", "new", "additional"})
+# Words of a marker's name that do not tell one clip from another.
+_GENERIC_MARKER_WORDS = frozenset(
+    {"clip", "clips", "marker", "markers", "biopsy", "shaped", "metallic", "tissue", "marking"}
+)
+_WORDS = {
+    "one": 1,
+    "single": 1,
+    "same": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "both": 2,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "initial": 1,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+}
+_LETTERS = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
+_CLOCK = re.compile(r"(1[0-2]|0?[1-9])(?::([0-5][0-9]))?")
+_NUMBER = re.compile(r"[1-6]")
+_CLOCK_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+@dataclass(slots=True)
+class Mention:
+    """A concept mention with its context, as plain offsets."""
+
+    label: str
+    value: str
+    rule: str
+    start: int  # token offsets
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    context: ContextResult
+    definite: bool = False  # 'the wire', 'this reflector': refers back to a known device
+
+    @property
+    def affirmed(self) -> bool:
+        """Affirmed and, for a device, not the target another device was aimed at. A placement
+        act or a location inside a target phrase ('placed at the 4 o'clock clip') still holds."""
+        if self.context.status != "affirmed":
+            return False
+        return not (self.context.target and self.label == "DEVICE")
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Character offsets: what a fact cites as its evidence."""
+        return (self.start_char, self.end_char)
+
+
+# Each sentence of a note with the mentions it holds, in text order.
+SentenceMentions = list[tuple[Span, list[Mention]]]
+
+
+def read_mentions(doc: Doc) -> list[Mention]:
+    """The concept spans of a parsed note, each with its context (affirmed when the context
+    component did not run), in text order. A lesion mention that is a measure is dropped."""
+    spans = doc.spans.get(CONCEPTS_KEY, [])
+    contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
+    return [
+        Mention(
+            s.label_,
+            s.kb_id_,
+            s.id_,
+            s.start,
+            s.end,
+            s.start_char,
+            s.end_char,
+            s.text,
+            c,
+            definite(doc, s.start),
+        )
+        for s, c in zip(spans, contexts)
+        if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
+    ]  # 'calcifications 1 cm anterior' names no lesion 1
+
+
+def definite(doc: Doc, start: int) -> bool:
+    """Whether the noun phrase ending at a mention opens with a definite determiner."""
+    for i in range(start - 1, max(start - 5, 0) - 1, -1):
+        word = doc[i].lower_
+        if word in DEFINITE:
+            return True
+        if word in INDEFINITE or (doc[i].is_punct and word not in ("-", "/")):
+            return False
+    return False
+
+
+def lesion_number(text: str) -> int | None:
+    """'lesion 2' -> 2, 'site B' -> 2, 'second lesion' -> 2, 'target #3' -> 3."""
+    words = text.lower()
+    for mark in "#._()":
+        words = words.replace(mark, " ")
+    words = words.split()
+    words = [w for w in words if w in _WORDS or w in _LETTERS or _NUMBER.fullmatch(w)] or words
+    for word in words:
+        if word in _WORDS:
+            return _WORDS[word]
+    last = words[-1] if words else ""
+    if _NUMBER.fullmatch(last):
+        return int(last)
+    if last in _LETTERS:
+        return _LETTERS[last]
+    return _WORDS.get(last)
+
+
+def count_value(text: str) -> int | None:
+    """'two lesions' -> 2, 'x2' -> 2, 'both sites' -> 2, 'multiple' -> None."""
+    for word in re.split(r"[\s\-]+", text.lower()):
+        word = word.lstrip("x")
+        if word.isdigit():
+            return int(word)
+        if word in _WORDS:
+            return _WORDS[word]
+    return None
+
+
+def clock_value(text: str) -> float | None:
+    """'10:30' -> 10.5, '2 o'clock' -> 2.0, 'five o'clock' -> 5.0, '12:00' -> 0.0."""
+    match = _CLOCK.search(text)
+    if not match:
+        word = text.lower().split()[0] if text.strip() else ""
+        return float((_CLOCK_WORDS.index(word) + 1) % 12) if word in _CLOCK_WORDS else None
+    hour = int(match.group(1)) % 12
+    minutes = int(match.group(2) or 0)
+    return hour + minutes / 60
+
+
+def marker_name(m: Mention) -> str | None:
+    """'the coil-shaped clip' -> 'coil', 'HydroMARK clip' -> 'hydromark'; None for a plain
+    'clip' or a device that is not a marker."""
+    if m.label != "DEVICE" or m.value not in MARKERS:
+        return None
+    words = m.text.lower().replace("-", " ").split()
+    named = [w for w in words if w not in _GENERIC_MARKER_WORDS]
+    return " ".join(named) or None
+
+
+def gap(a: Mention, b: Mention) -> int:
+    """Tokens between two mentions, 0 when they overlap: which label or clip a place is nearest."""
+    if a.start < b.end and b.start < a.end:
+        return 0
+    return b.start - a.end if b.start >= a.end else a.start - b.end
