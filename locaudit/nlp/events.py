@@ -41,7 +41,7 @@ OWN_ACTS = frozenset(
     {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
 )
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
-LICENSE_WINDOW = 12  # tokens at most between a placement act and the device it places
+LICENSE_WINDOW = 18  # tokens at most between a placement act and the device it places
 _GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
 
 
