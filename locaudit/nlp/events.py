@@ -156,8 +156,11 @@ def sentence_events(
             devices = [
                 d
                 for d in devices
-                if d in localizing or (_near(d, acts_of_placing, 2) and not d.definite)
-            ]  # 'targeted the mass and its clip and placed a wire': the clip is the target
+                if d in localizing
+                or (_near(d, acts_of_placing, 2) and not d.definite)
+                or (not d.definite and _coordinated(doc, d, localizing))
+            ]  # 'targeted the mass and its clip and placed a wire': the clip is the target;
+            # 'a marker clip and a hookwire were placed': both were
     intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
     brackets = [m.start for m in found if m.label == "BRACKET"]
     bracket = bool(brackets)
@@ -171,7 +174,9 @@ def sentence_events(
         anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
     if not anchors:
         return []
-    spread = _spread(doc, anchors, devices, found, focus, bracket, labels_seen)
+    spread = _respectively(doc, sent_span, anchors, found) or _spread(
+        doc, anchors, devices, found, focus, bracket, labels_seen
+    )
     events = []
     another = {d.start for d in devices if _another(doc, d.start)}
     for kind, anchor in anchors:
@@ -238,6 +243,50 @@ def other_session(found: list[Mention]) -> bool:
     """A sentence about another session ('placed on 02/11', 'yesterday') and not this one."""
     sessions = {m.value for m in found if m.label == "SESSION" and m.context.status != "negated"}
     return "other" in sessions and "same" not in sessions
+
+
+def _coordinated(doc: Doc, device: Mention, others: list[Mention]) -> bool:
+    """'a marker clip and a hookwire were placed': joined by 'and' to a placed device."""
+    glue = {"and", "a", "an", ",", "one", "1"}
+    for other in others:
+        if device.end <= other.start:
+            words = {t.lower_ for t in doc[device.end : other.start]}
+        else:
+            words = {t.lower_ for t in doc[other.end : device.start]}
+        if "and" in words and words <= glue:
+            return True
+    return False
+
+
+def _respectively(
+    doc: Doc, sent_span: tuple[int, int], anchors: list[tuple[str | None, int]], found
+) -> list[dict]:
+    """'a marker clip and a hookwire were placed at the subareolar and upper outer quadrant
+    lesions, respectively': the n-th device goes to the n-th place. Re-anchors each event at its
+    place (so it reads the side written there) and returns what each event is told."""
+    if len(anchors) < 2 or "respectively" not in doc.text[sent_span[0] : sent_span[1]].lower():
+        return []
+    last = max(start for _kind, start in anchors)
+    word = next((t.i for t in doc[last:] if t.lower_ == "respectively"), None)
+    if word is None:
+        return []
+    places = [  # the devices first, then their places, then 'respectively'
+        m
+        for m in found
+        if m.label == "LOCATION"
+        and (m.value == "clock" or m.value in QUADRANTS)
+        and last < m.start < word
+    ]
+    if len(places) != len(anchors) or word - places[-1].end > 8:
+        return []
+    told = []
+    for i, place in enumerate(places):
+        anchors[i] = (anchors[i][0], place.start)
+        if place.value == "clock":
+            told.append({"clock": clock_value(place.text), "quadrant": None})
+        else:
+            told.append({"quadrant": place.value, "clock": None})
+    return told
 
 
 def _spread(
