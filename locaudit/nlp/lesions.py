@@ -136,6 +136,18 @@ class LesionBuilder:
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
+            breast_place = any(
+                (m.label == "BREAST" and m.value == "finding")
+                or (m.label == "LOCATION" and m.value in ("clock", *QUADRANTS))
+                for m in found
+            )
+            if nonbreast:
+                focus["nonbreast"] = True  # 'The clipped node was found in the low axilla.'
+            elif breast_place:
+                focus.pop("nonbreast", None)
+            elif focus.get("nonbreast"):
+                nonbreast = True  # '... and a Magseed was deployed adjacent to the clip.'
+
             breaks = [t.i for t in sent if t.lower_ in CLAUSE_BREAKS]
             where = "summary" if is_summary(found) and section not in WEAK_SECTIONS else section
             new = sentence_events(
