@@ -361,8 +361,16 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
         and m.context.status != "negated"
     ]
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
-    if len(clocks) >= 2:
-        # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it
+    breasts = [m for m in found if m.label == "BREAST" and m.text.lower().startswith("breast")]
+    shared = (  # 'left breast lesions at 12:00 and 9:00' (not 'right 9:00 and 1:00')
+        bool(clocks)
+        and len({m.value for m in sides}) == 1
+        and all(m.start < clocks[0].start for m in sides)
+        and any("breast" in m.text.lower() or any(b.start == m.end for b in breasts) for m in sides)
+    )
+    if len(clocks) >= 2 and not shared:
+        # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it (but
+        # 'two left breast lesions at 12:00 and 9:00': one side before the list is all theirs)
         own = min(clocks, key=lambda c: abs(c.start - anchor))
         sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
     side = nearest(sides)
