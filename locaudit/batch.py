@@ -10,6 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from locaudit import load
 from locaudit.assessment import build_assessment, error_assessment
 from locaudit.io.records import InputRecord
@@ -26,18 +29,48 @@ def assess_records(
 ) -> Iterator[Assessment]:
     nlp = load(patterns_dir)
     version = rules_hash(str(patterns_dir) if patterns_dir else None)
-    stream = ((record.text or "", record) for record in records)
-    for doc, record in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        record_id = record.id
-        if record.error_kind is not None:
-            yield error_assessment(
-                record_id, record.error_kind, record.error_message or "", version
-            )
-            continue
-        try:
-            yield build_assessment(record_id, doc.text, doc._.locaudit_facts, version, redact)
-        except Exception as exc:  # one bad record never stops the batch
-            yield error_assessment(record_id, "internal", type(exc).__name__, version)
+    for chunk in _chunks(records, batch_size):
+        for record, doc in zip(chunk, _docs(nlp, chunk)):
+            if record.error_kind is not None:
+                yield error_assessment(
+                    record.id, record.error_kind, record.error_message or "", version
+                )
+            elif isinstance(doc, Exception):  # a failure inside the pipeline, for this note only
+                yield error_assessment(record.id, "internal", type(doc).__name__, version)
+            else:
+                try:
+                    yield build_assessment(
+                        record.id, doc.text, doc._.locaudit_facts, version, redact
+                    )
+                except Exception as exc:  # one bad record never stops the batch
+                    yield error_assessment(record.id, "internal", type(exc).__name__, version)
+
+
+def _docs(nlp: Language, chunk: list[InputRecord]) -> list[Doc | Exception]:
+    """The chunk through ``nlp.pipe``; if a component fails, each note again on its own, so
+    only the note that fails becomes an error (its exception, never its text, is kept)."""
+    texts = [record.text or "" for record in chunk]
+    try:
+        return list(nlp.pipe(texts))
+    except Exception:
+        out: list[Doc | Exception] = []
+        for text in texts:
+            try:
+                out.append(nlp(text))
+            except Exception as exc:
+                out.append(exc)
+        return out
+
+
+def _chunks(records: Iterable[InputRecord], size: int) -> Iterator[list[InputRecord]]:
+    chunk: list[InputRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def summarize(counts: Counter) -> str:

@@ -101,3 +101,28 @@ def test_cli_redact_masks_evidence(runner, tmp_path):
     record = json.loads(runner.invoke(main, ["check", "--json", "--redact", str(note)]).output)
     texts = {ev["text"] for les in record["lesions"] for ev in les["evidence"]}
     assert texts == {"[REDACTED]"}
+
+
+def test_a_failing_component_spoils_only_its_own_note(monkeypatch):
+    """A bug inside the pipeline turns that one note into an ``error`` record (the exception's
+    type, never the note's text); the notes around it are assessed."""
+    import locaudit
+    from locaudit.nlp import lesions
+
+    original = lesions.LesionBuilder.extract
+
+    def flaky(self, doc):
+        if "CANARY-FAIL" in doc.text:
+            raise RuntimeError("boom")
+        return original(self, doc)
+
+    monkeypatch.setattr(lesions.LesionBuilder, "extract", flaky)
+    notes = [
+        "Stereotactic wire localization of the left breast at 2:00.",
+        "CANARY-FAIL left breast wire",
+        "Chest CT without contrast.",
+    ]
+    results = list(locaudit.assess_many(notes, ["a", "b", "c"]))
+    assert [r.id for r in results] == ["a", "b", "c"]
+    assert results[1].verdict == "error" and "CANARY" not in results[1].model_dump_json()
+    assert results[0].verdict != "error" and results[2].verdict == "not_applicable"
