@@ -97,6 +97,10 @@ class LesionBuilder:
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
+        first_sent = next(iter(doc.sents), None)
+        first_line_end = doc.text.find("\n")
+        if first_line_end < 0:  # one line: the title, if any, is its first sentence
+            first_line_end = first_sent.end_char if first_sent is not None else 0
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
                 continue
@@ -149,7 +153,14 @@ class LesionBuilder:
                 nonbreast = True  # '... and a Magseed was deployed adjacent to the clip.'
 
             breaks = [t.i for t in sent if t.lower_ in CLAUSE_BREAKS]
-            where = "summary" if is_summary(found) and section not in WEAK_SECTIONS else section
+            # the note's first line names the procedure ('Stereotactic biopsy and stereotactic
+            # wire localization, left breast.'): a restatement unless it says where
+            heading = sent.start_char < first_line_end and not any(
+                m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS)
+                for m in found
+            )
+            summary = (is_summary(found) or heading) and section not in WEAK_SECTIONS
+            where = "summary" if summary else section
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen
             )
