@@ -20,7 +20,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from locaudit.facts import NoteFacts
+from locaudit.facts import LesionFact, NoteFacts
 from locaudit.nlp import fills
 from locaudit.nlp.events import (
     CARRIED,
@@ -97,6 +97,9 @@ class LesionBuilder:
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
+        retracted: set[int | None] = set()
+        side_amended = False
+        stated_sides: set[str] = set()  # sides the title and impression give the whole note
         first_sent = next(iter(doc.sents), None)
         first_line_end = doc.text.find("\n")
         if first_line_end < 0:  # one line: the title, if any, is its first sentence
@@ -168,6 +171,16 @@ class LesionBuilder:
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum":
                 amendments.extend(fills.amendments(found))
+            if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
+                # 'Disregard the Lesion 2 paragraph above.'
+                retracted |= {
+                    lesion_number(m.text)
+                    for m in found
+                    if m.label == "LESION" and m.value != "next"
+                }
+            stated_sides |= _stated_sides(found, section, summary)
+            if section == "addendum" and any(m.label == "LATERALITY" for m in found):
+                side_amended = True  # an addendum settles the sides: no conflict to report
             if nonbreast:
                 if new:
                     facts.nonbreast_devices.append(sent_span)
@@ -188,6 +201,9 @@ class LesionBuilder:
             fills.amend(facts.lesions, amendments)
             fills.side_by_clock(facts.lesions, by_sentence)
             fills.place_by_marker(facts.lesions, by_sentence)
+            facts.lesions = [les for les in facts.lesions if les.label not in retracted - {None}]
+            if not side_amended:
+                _side_conflicts(facts.lesions, stated_sides)
         return facts
 
     def _breast_note(self, mentions: list[Mention], sections: Sections) -> bool:
@@ -386,6 +402,27 @@ def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return (start, max(start, end))
+
+
+def _stated_sides(found: list[Mention], section: str, summary: bool) -> set[str]:
+    if section not in ("title", "impression") and not summary:
+        return set()
+    return {
+        m.value
+        for m in found
+        if m.label == "LATERALITY" and m.value in ("left", "right", "bilateral") and m.affirmed
+    }
+
+
+def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
+    """Title and impression say 'left breast' only, the body puts a lesion in the right: the
+    note contradicts itself, so that lesion's side is not documented (the decision asks)."""
+    if len(stated) != 1 or "bilateral" in stated:
+        return
+    (side,) = stated
+    for lesion in lesions:
+        if lesion.laterality and lesion.laterality != side:
+            lesion.laterality = None
 
 
 @Language.factory(
