@@ -234,3 +234,12 @@ def test_macro_placeholder_is_no_side(facts_of):
         "placed at 1:00."
     )
     assert facts.lesions[0].laterality is None
+
+
+def test_focus_age_restarts_with_each_section(facts_of):
+    filler = " ".join(f"Clip {n} noted on prior films." for n in range(8))
+    facts = facts_of(
+        f"HISTORY: {filler}\n\nPROCEDURE: Stereotactic guidance was used.\n"
+        "Lesion 1: left 2:00, a wire was placed.\nLesion 2: left 7:00, a wire was placed."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]

@@ -30,7 +30,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
-from locaudit.nlp.matching import back, without_space
+from locaudit.nlp.matching import back, forget_compact, without_space
 from locaudit.rules import ContextRule, load_context
 
 PRECEDENCE = ("NEGATED", "HYPOTHETICAL", "HISTORICAL")
@@ -261,9 +261,11 @@ class Context:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc.spans.get(CONCEPTS_KEY, [])
         if not len(mentions):
+            forget_compact(doc)
             doc._.locaudit_context = []
             return doc
         triggers = self.engine.triggers(doc)
+        forget_compact(doc)
         first_line = _first_line_end(doc)
         triggers = [
             t for t in triggers if t.start >= first_line or self.engine.rules[t.rule].first_line

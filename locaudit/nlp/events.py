@@ -174,12 +174,13 @@ def sentence_events(
         anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
     if not anchors:
         return []
+    # 'a second wire' is said of the device: keep it with the event when the anchors move
+    another = [_another(doc, start) for _kind, start in anchors]
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
         doc, anchors, devices, found, focus, bracket, labels_seen
     )
     events = []
-    another = {d.start for d in devices if _another(doc, d.start)}
-    for kind, anchor in anchors:
+    for i, (kind, anchor) in enumerate(anchors):
         event = Event(
             kind,
             anchor,
@@ -199,7 +200,7 @@ def sentence_events(
         if elsewhere:
             known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
         _attribute(event, segment, known)
-        event.another = anchor in another
+        event.another = another[i] if i < len(another) else another[0]
         if spread:
             told = spread.pop(0)
             for key, value in told.items():
@@ -267,7 +268,7 @@ def _respectively(
     if len(anchors) < 2 or "respectively" not in doc.text[sent_span[0] : sent_span[1]].lower():
         return []
     last = max(start for _kind, start in anchors)
-    word = next((t.i for t in doc[last:] if t.lower_ == "respectively"), None)
+    word = next((t.i for t in doc[last : last + 40] if t.lower_ == "respectively"), None)
     if word is None:
         return []
     places = [  # the devices first, then their places, then 'respectively'

@@ -1,7 +1,8 @@
 """The ``Doc._.locaudit_*`` extensions, set once and guarded.
 
 They hold plain data (offsets, ids, dataclasses of primitives), never Span objects, so docs
-pickle for ``nlp.pipe(n_process=...)`` and serialise with DocBin.
+pickle for ``nlp.pipe(n_process=...)``. They are Python objects, so ``DocBin`` keeps them only
+with ``store_user_data=False`` (the results live in the Assessment, not in serialised docs).
 """
 
 from __future__ import annotations

@@ -154,9 +154,9 @@ class LesionGrouper:
 
     def _corrected(self, event: Event, lesions: list[LesionFact]) -> LesionFact:
         """An addendum statement applies to the lesion it names, else the last one."""
-        ordinal = event.device_ordinal
-        in_range = ordinal is not None and 1 <= ordinal <= len(lesions)
-        target = lesions[ordinal - 1] if in_range else lesions[-1]  # type: ignore[operator]
+        named = event.device_ordinal  # the lesion label nearest to the statement
+        target = next((les for les in lesions if named is not None and les.label == named), None)
+        target = target or lesions[-1]
         if event.laterality:
             target.laterality = event.laterality
         if event.guidance:

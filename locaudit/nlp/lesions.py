@@ -115,7 +115,7 @@ class LesionBuilder:
             if section in EXCLUDED_SECTIONS:
                 continue
             if section != focus_section or focus_age > self.focus_sentences:
-                focus, focus_section = {}, section
+                focus, focus_section, focus_age = {}, section, 0
             focus_age += 1
             acts = any(m.label == "PLACE" and m.affirmed for m in found)
             labels = [

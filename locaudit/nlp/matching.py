@@ -62,6 +62,11 @@ def without_space(doc: Doc) -> tuple[Doc, list[int] | None]:
 _COMPACT = ("locaudit", "without_space")
 
 
+def forget_compact(doc: Doc) -> None:
+    """Drop the shared compact doc once the last matcher ran (it doubles the doc's tokens)."""
+    doc.user_data.pop(_COMPACT, None)
+
+
 def back(where: list[int] | None, start: int, end: int) -> tuple[int, int]:
     """A (start, end) span of the compact doc as a span of the original doc."""
     if where is None:
