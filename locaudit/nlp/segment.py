@@ -17,6 +17,22 @@ _FINAL = frozenset({".", "!", "?"})
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
 
 
+_MID_PHRASE = frozenset(
+    {"and", "or", "the", "a", "an", "of", "with", "to", "at", "in", "for", "from", "on", ",", "-"}
+)
+
+
+def _mostly_lowercase_lines(doc: Doc) -> bool:
+    """Do most lines start in lower case (speech recognition without capitals)?"""
+    firsts = [
+        doc[i + 1]
+        for i, token in enumerate(doc[:-1])
+        if token.is_space and "\n" in token.text and not doc[i + 1].is_space
+    ]
+    words = [t for t in firsts if t.is_alpha]
+    return len(words) >= 3 and sum(t.is_lower for t in words) >= 0.6 * len(words)
+
+
 class Segmenter:
     """Sets ``Token.is_sent_start`` from punctuation and line layout."""
 
@@ -25,6 +41,7 @@ class Segmenter:
             return doc
         starts = [False] * len(doc)
         starts[0] = True
+        lowercase_note = _mostly_lowercase_lines(doc)
         prev_word = None  # last non-space token before the current position
         for i, token in enumerate(doc):
             if token.is_space:
@@ -40,6 +57,9 @@ class Segmenter:
                         and prev_word.text != ":"
                         and nxt.is_lower
                         and nxt.text not in _BULLETS
+                        # a note dictated all in lower case starts its lines in lower case too:
+                        # there a line is wrapped only where it stops mid-phrase
+                        and (not lowercase_note or prev_word.lower_ in _MID_PHRASE)
                     )
                     if not wrapped:
                         starts[i + 1] = True
