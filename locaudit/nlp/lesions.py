@@ -92,7 +92,14 @@ class LesionBuilder:
         focus_section = None
         focus_age = 0
         labels_seen = 0
-        recent_biopsy: list[tuple[int, tuple[int, int]]] = []  # (sentence no, span)
+        # this sitting's biopsies (sentence no, span), known before the loop: the clip may be
+        # named before its biopsy ('DEVICE: CLIP ... Comment: 9G VAB, 10 cores')
+        biopsies_at = [
+            (n, b[0].span)
+            for n, (sent, found) in enumerate(by_sentence)
+            for b in [[m for m in found if m.label == "BIOPSY" and m.affirmed]]
+            if b and section_at(sections, sent.start_char) not in EXCLUDED_SECTIONS
+        ]
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -137,9 +144,6 @@ class LesionBuilder:
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
             self._update_focus(focus, found)
-            biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
-            if biopsies:
-                recent_biopsy.append((number, biopsies[0].span))
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
@@ -187,8 +191,8 @@ class LesionBuilder:
                 continue
             for event in new:
                 if event.device in MARKERS:
-                    near = [span for n, span in recent_biopsy if number - n <= 2]
-                    event.biopsy = near[-1] if near else None
+                    near = [span for n, span in biopsies_at if abs(number - n) <= 2]
+                    event.biopsy = near[0] if near else None
             facts.intraoperative.extend(e.sentence for e in new if e.intraop)
             events.extend(new)
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)

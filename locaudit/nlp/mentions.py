@@ -173,8 +173,15 @@ def count_value(text: str) -> int | None:
     return None
 
 
+_CLOCK_CODE = re.compile(r"\b(0[1-9]|1[0-2])(00|30)\b")
+
+
 def clock_value(text: str) -> float | None:
-    """'10:30' -> 10.5, '2 o'clock' -> 2.0, 'five o'clock' -> 5.0, '12:00' -> 0.0."""
+    """'10:30' -> 10.5, '2 o'clock' -> 2.0, 'five o'clock' -> 5.0, '12:00' -> 0.0,
+    'CLOCK: 1230' -> 0.5."""
+    coded = _CLOCK_CODE.search(text)
+    if coded:
+        return int(coded.group(1)) % 12 + int(coded.group(2)) / 60
     match = _CLOCK.search(text)
     if not match:
         word = text.lower().split()[0] if text.strip() else ""
