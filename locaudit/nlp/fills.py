@@ -48,9 +48,14 @@ def merged(lesions: list[LesionFact]) -> list[LesionFact]:
     first = lesions[0]
     for other in lesions[1:]:
         first.devices = sorted(set(first.devices + other.devices), key=DEVICE_ORDER.index)
-        first.evidence += [e for e in other.evidence if e not in first.evidence]
+        for name in ("evidence", "guidance_evidence", "laterality_evidence", "biopsy_evidence"):
+            mine = getattr(first, name)
+            mine += [e for e in getattr(other, name) if e not in mine]
         first.laterality = first.laterality or other.laterality
         first.guidance = first.guidance or other.guidance
+        first.marker = first.marker or other.marker
+        if first.location is None:
+            first.location, first.location_span = other.location, other.location_span
     first.bracketed = True
     first.label = None
     return [first]
