@@ -105,6 +105,7 @@ class LesionBuilder:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
+        retracted_clocks: list[float] = []  # places an addendum says got no device today
         side_amended = False
         stated_sides: set[str] = set()  # sides the title and impression give the whole note
         first_sent = next(iter(doc.sents), None)
@@ -175,6 +176,15 @@ class LesionBuilder:
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum":
                 amendments.extend(fills.amendments(found))
+                if any(m.label == "PLACE" and m.context.status == "negated" for m in found):
+                    # 'Correction: the 2:00 Magseed was NOT placed today.'
+                    retracted_clocks.extend(
+                        v
+                        for m in found
+                        if m.label == "LOCATION" and m.value == "clock"
+                        for v in [clock_value(m.text)]
+                        if v is not None
+                    )
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
                 retracted |= {
@@ -205,7 +215,15 @@ class LesionBuilder:
             fills.amend(facts.lesions, amendments)
             fills.side_by_clock(facts.lesions, by_sentence)
             fills.place_by_marker(facts.lesions, by_sentence)
-            facts.lesions = [les for les in facts.lesions if les.label not in retracted - {None}]
+            facts.lesions = [
+                les
+                for les in facts.lesions
+                if les.label not in retracted - {None}
+                and not (
+                    les.clock is not None
+                    and any(clock_distance(les.clock, c) < 0.5 for c in retracted_clocks)
+                )
+            ]
             if not side_amended:
                 _side_conflicts(facts.lesions, stated_sides)
         return facts
