@@ -106,6 +106,7 @@ class LesionBuilder:
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
         retracted_clocks: list[float] = []  # places an addendum says got no device today
+        withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
         stated_sides: set[str] = set()  # sides the title and impression give the whole note
         first_sent = next(iter(doc.sents), None)
@@ -187,11 +188,17 @@ class LesionBuilder:
                     )
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
-                retracted |= {
-                    lesion_number(m.text)
-                    for m in found
-                    if m.label == "LESION" and m.value != "next"
-                }
+                named = [m for m in found if m.label == "LESION" and m.value != "next"]
+                retracted |= {lesion_number(m.text) for m in named}
+                words = {t.lower_ for t in sent}
+                if (
+                    not named
+                    and section == "addendum"
+                    and words & WHOLE_REPORT
+                    and not words & ATTRIBUTE_WORDS  # 'the laterality ... above is incorrect'
+                    and words & {"disregard", "error", "deleted", "void", "withdrawn"}
+                ):
+                    withdrawn = True  # 'Please disregard the procedure and impression above.'
             stated_sides |= _stated_sides(found, section, summary)
             if section == "addendum" and any(m.label == "LATERALITY" for m in found):
                 side_amended = True  # an addendum settles the sides: no conflict to report
@@ -215,6 +222,8 @@ class LesionBuilder:
             fills.amend(facts.lesions, amendments)
             fills.side_by_clock(facts.lesions, by_sentence)
             fills.place_by_marker(facts.lesions, by_sentence)
+            if withdrawn:
+                facts.lesions = []
             facts.lesions = [
                 les
                 for les in facts.lesions
@@ -445,6 +454,10 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
     for lesion in lesions:
         if lesion.laterality and lesion.laterality != side:
             lesion.laterality = None
+
+
+WHOLE_REPORT = frozenset({"report", "procedure", "sections", "section", "above", "impression"})
+ATTRIBUTE_WORDS = frozenset({"laterality", "side", "guidance", "device", "location", "clock"})
 
 
 @Language.factory(
