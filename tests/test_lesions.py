@@ -243,3 +243,53 @@ def test_focus_age_restarts_with_each_section(facts_of):
         "Lesion 1: left 2:00, a wire was placed.\nLesion 2: left 7:00, a wire was placed."
     )
     assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_addendum_withdrawing_the_report_leaves_no_lesion(facts_of):
+    facts = facts_of(
+        "PROCEDURE: Prone stereotactic table, left breast.\n"
+        "Lesion 1 (10:00): stereo pair, hookwire deployed.\n"
+        "Lesion 2 (1:00): stereo pair, second hookwire deployed.\n"
+        "ADDENDUM: The procedure was cancelled; no wire was placed at either site. Please "
+        "disregard the procedure and impression sections above."
+    )
+    assert facts.lesions == []
+
+
+def test_addendum_unplacing_one_clock_face(facts_of):
+    facts = facts_of(
+        "Procedure: Prone stereotactic table, right breast.\n"
+        "9:00: stereo pair on the ribbon clip and Magseed deployed.\n"
+        "2:00: Magseed at the coil clip.\n"
+        "Attending attestation: Correction: the 2:00 Magseed was NOT placed today."
+    )
+    assert [les.clock for les in facts.lesions] == [9.0]
+
+
+def test_disregarded_lesion_paragraph(facts_of):
+    facts = facts_of(
+        "Lesion 1: right 9 o'clock. Stereo pair, SCOUT reflector deployed.\n"
+        "Lesion 2: right 5 o'clock. Stereo pair, second SCOUT reflector deployed.\n"
+        ">> Disregard the Lesion 2 paragraph above: carried forward from 2022."
+    )
+    assert [les.clock for les in facts.lesions] == [9.0]
+
+
+def test_coded_structured_fields(facts_of):
+    facts = facts_of(
+        "--- Finding 1 ---\nLAT: L | CLOCK: 0100 | DEPTH: M\nGUIDANCE: STX\n"
+        "DEVICE: RFID | STATUS: PLACED\n--- Finding 2 ---\nLAT: L | CLOCK: 0400 | DEPTH: P\n"
+        "GUIDANCE: STX\nDEVICE: RFID | STATUS: PLACED"
+    )
+    assert [(les.laterality, les.clock, les.guidance) for les in facts.lesions] == [
+        ("left", 1.0, "stereotactic"),
+        ("left", 4.0, "stereotactic"),
+    ]
+
+
+def test_lowercase_dictation_lines_are_sentences(nlp):
+    doc = nlp(
+        "dos 10/16/2025\nstereotactic wire localization left breast\nhx 62 yo left breast idc\n"
+        "prone stereo table wire placed at 10 o'clock\npost mammo ok"
+    )
+    assert len(list(doc.sents)) == 5
