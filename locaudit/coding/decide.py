@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from locaudit.coding.tables import Tables, load_tables
 from locaudit.facts import LesionFact, NoteFacts, Span
+from locaudit.nlp.places import clock_distance
 
 
 @dataclass(slots=True)
@@ -84,11 +85,6 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
     return sorted(sides, key=lambda m: m != "RT")
 
 
-def _clock_gap(a: float, b: float) -> float:
-    d = abs(a - b) % 12
-    return min(d, 12 - d)
-
-
 def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
     """R25: each lesion must be identifiable, by its breast or by where it is in it."""
     side = lesion.laterality
@@ -100,7 +96,7 @@ def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
                 other.clock is not None
                 and other.label is None
                 and other.laterality in (side, None)
-                and _clock_gap(lesion.clock, other.clock) < 1.0
+                and clock_distance(lesion.clock, other.clock) < 1.0
             ):
                 return False
     if lesion.clock is None and lesion.quadrant is not None:
@@ -233,7 +229,7 @@ def _same_session(facts: NoteFacts) -> bool | None:
     same clock face) may have been placed at another time and never says 'same session'."""
     if len(facts.lesions) >= 2:
         doubted = any(
-            les.clock is not None and _clock_gap(les.clock, c) < 0.5
+            les.clock is not None and clock_distance(les.clock, c) < 0.5
             for les in facts.lesions
             for c in facts.other_session_clocks
         )

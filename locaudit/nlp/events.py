@@ -18,8 +18,8 @@ from spacy.tokens import Doc
 
 from locaudit.nlp.mentions import (
     DEFINITE,
-    LOCALIZING,
     MARKERS,
+    PLACEABLE,
     QUADRANTS,
     Mention,
     clock_value,
@@ -97,7 +97,7 @@ def sentence_events(
     ]  # 'localization devices', 'localization needle' name a thing, not an act
     places = [m for m in acts if m.affirmed and not _captured(m, all_devices)]
     devices = [m for m in all_devices if m.affirmed]
-    localizing = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
+    localizing = [d for d in devices if d.value in PLACEABLE]
     if acts and not places:
         return []  # every placement act here is negated, planned, past or of another device
     if not places:
@@ -148,7 +148,7 @@ def sentence_events(
         devices = licensed
         # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
         if all(p.value == "localization" for p in places):
-            devices = [d for d in devices if d.value in LOCALIZING or d.value == "seed"]
+            devices = [d for d in devices if d.value in PLACEABLE]
         if localizing:
             # Beside a wire or seed, a clip is usually its target: it counts as placed
             # only with its own placement verb close by ('... and a clip was deployed').
@@ -222,22 +222,16 @@ def is_summary(found: list[Mention]) -> bool:
     """'Stereotactic wire localization left breast x 2', '== PROCEDURE 2: STEREOTACTIC MAGSEED
     LOCALIZATION, LEFT BREAST ==': a procedure name (a count of lesions, or a heading in capitals)
     with no place of its own restates the procedure, like a title."""
-    named = [m for m in found if m.label in ("PLACE", "DEVICE", "GUIDANCE", "LATERALITY")]
-    heading = bool(named) and all(m.text.isupper() for m in named)
+    act = any(m.label == "PLACE" and m.value == "localization" for m in found)
     places = any(
         m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
     )
-    act = any(m.label == "PLACE" and m.value == "localization" for m in found)
-    if heading and act and not places:
-        return True
+    if not act or places:
+        return False  # 'hookwire x2 (1 per site)' counts devices placed; a place is its own
+    named = [m for m in found if m.label in ("PLACE", "DEVICE", "GUIDANCE", "LATERALITY")]
+    heading = all(m.text.isupper() for m in named)
     counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
-    if not counts or max(counts) < 2:
-        return False
-    if not any(m.label == "PLACE" and m.value == "localization" for m in found):
-        return False  # 'hookwire x2 (1 per site)' counts devices placed
-    return not any(
-        m.label == "LOCATION" and m.value in ("clock", "uoq", "uiq", "loq", "liq") for m in found
-    )  # 'localization x2: (a) stereo wire; (b) US-guided SCOUT reflector' is a summary too
+    return heading or max(counts, default=0) >= 2
 
 
 def other_session(found: list[Mention]) -> bool:

@@ -61,6 +61,16 @@ def merged(lesions: list[LesionFact]) -> list[LesionFact]:
     return [first]
 
 
+def _fill_place(lesion: LesionFact, place: Mention) -> None:
+    """Give a lesion what it lacks of a place mention: its clock face, quadrant, location text."""
+    if place.value == "clock" and lesion.clock is None:
+        lesion.clock = clock_value(place.text)
+    elif place.value in QUADRANTS and lesion.quadrant is None:
+        lesion.quadrant = place.value
+    if lesion.location is None:
+        lesion.location, lesion.location_span = place.text, place.span
+
+
 def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
     """A lesion known by its label ('Target B') is placed where the note, in any section,
     put that label ('Indication: ... Target B, 3 o'clock')."""
@@ -82,12 +92,7 @@ def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> 
             _ref, number = min(labels, key=lambda item: gap(item[0], m))
             current = wanted.get(number) if number is not None else None
             if current is not None:
-                if m.value == "clock" and current.clock is None:
-                    current.clock = clock_value(m.text)
-                elif m.value in QUADRANTS and current.quadrant is None:
-                    current.quadrant = m.value
-                if current.location is None:
-                    current.location, current.location_span = m.text, m.span
+                _fill_place(current, m)
 
 
 def amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
@@ -183,9 +188,4 @@ def place_by_marker(lesions: list[LesionFact], by_sentence: SentenceMentions) ->
             lesion = wanted.get(name)
             if lesion is None or gap(ref, place) > 12:
                 continue
-            if place.value == "clock" and lesion.clock is None:
-                lesion.clock = clock_value(place.text)
-            elif place.value in QUADRANTS and lesion.quadrant is None:
-                lesion.quadrant = place.value
-            if lesion.location is None:
-                lesion.location, lesion.location_span = place.text, place.span
+            _fill_place(lesion, place)

@@ -36,10 +36,12 @@ from locaudit.nlp.grouping import LesionGrouper
 from locaudit.nlp.mentions import (
     LOCALIZING,
     MARKERS,
+    PLACEABLE,
     QUADRANTS,
     Mention,
     SentenceMentions,
     clock_value,
+    clock_values,
     count_value,
     lesion_number,
     read_mentions,
@@ -119,7 +121,7 @@ class LesionBuilder:
             section = section_at(sections, sent.start_char)
             if consult and section == "other":
                 section = "history"
-            sent_span = _trim(doc, sent)
+            sent_span = _trim(sent)
             self._session_facts(facts, found, sent_span, section)
             if section in EXCLUDED_SECTIONS:
                 continue
@@ -179,13 +181,7 @@ class LesionBuilder:
                 amendments.extend(fills.amendments(found))
                 if any(m.label == "PLACE" and m.context.status == "negated" for m in found):
                     # 'Correction: the 2:00 Magseed was NOT placed today.'
-                    retracted_clocks.extend(
-                        v
-                        for m in found
-                        if m.label == "LOCATION" and m.value == "clock"
-                        for v in [clock_value(m.text)]
-                        if v is not None
-                    )
+                    retracted_clocks.extend(clock_values(found))
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
@@ -382,33 +378,22 @@ class LesionBuilder:
             return
         statuses = {m.context.status for m in places + devices}
         has_place = bool(places) or any(d.value == "wire" for d in devices)
-        localizing = any(d.value in LOCALIZING | {"seed"} for d in devices) or any(
+        localizing = any(d.value in PLACEABLE for d in devices) or any(
             p.value == "localization" for p in places
         )
         other = any(m.label == "SESSION" and m.value == "other" for m in found)
         if any(m.label == "SESSION" and m.value == "unclear" for m in found) and localizing:
             # 'Magseed at the seven o'clock lesion; date of placement to be clarified'
             facts.other_session.append(span)
-            facts.other_session_clocks.extend(
-                v
-                for m in found
-                if m.label == "LOCATION" and m.value == "clock"
-                for v in [clock_value(m.text)]
-                if v is not None
-            )
+            facts.other_session_clocks.extend(clock_values(found))
         if other and localizing and statuses & {"historical", "hypothetical"}:
             facts.other_session.append(span)
             # a wire or seed placed on another day (not a biopsy clip, not a plan)
-            placed_before = any(d.value in LOCALIZING | {"seed"} for d in devices) and any(
+            placed_before = any(d.value in PLACEABLE for d in devices) and any(
                 m.context.status == "historical" for m in places + devices
             )
-            facts.other_session_clocks.extend(
-                v
-                for m in found
-                if placed_before and m.label == "LOCATION" and m.value == "clock"
-                for v in [clock_value(m.text)]
-                if v is not None
-            )
+            if placed_before:
+                facts.other_session_clocks.extend(clock_values(found))
         if section in ("history", "comparison"):
             return
         if has_place and "negated" in statuses:
@@ -427,7 +412,7 @@ class LesionBuilder:
                     facts.stated_count, facts.stated_count_span = value, m.span
 
 
-def _trim(doc: Doc, sent: Span) -> tuple[int, int]:
+def _trim(sent: Span) -> tuple[int, int]:
     """A sentence's character span without its surrounding whitespace: the cited evidence."""
     text = sent.text
     start = sent.start_char + (len(text) - len(text.lstrip()))

@@ -20,6 +20,7 @@ from locaudit.nlp.extensions import CONCEPTS_KEY
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
+PLACEABLE = LOCALIZING | {"seed"}  # a localizing device, or a seed whose kind the note names later
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
 DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
 # A lesion mention followed by a unit is a measure: 'calcifications 1 cm anterior'.
@@ -189,6 +190,12 @@ def clock_value(text: str) -> float | None:
     hour = int(match.group(1)) % 12
     minutes = int(match.group(2) or 0)
     return hour + minutes / 60
+
+
+def clock_values(found: list[Mention]) -> list[float]:
+    """The clock faces one sentence names, in order."""
+    values = (clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock")
+    return [v for v in values if v is not None]
 
 
 def marker_name(m: Mention) -> str | None:
