@@ -171,14 +171,16 @@ class ContextMatcher:
                 if start >= trig.start:
                     hits[category] = trig
                 continue
-            if start >= trig.end:  # mention after the trigger
+            forward = start >= trig.end  # the mention after the trigger
+            if forward:
                 lo, hi, applies = trig.end, start, self._forward[rule]
-            else:  # mention before the trigger
+            else:
                 lo, hi, applies = end, trig.start, self._backward[rule]
             if (
                 applies
                 and self._within(doc, lo, hi, self._window[rule])
                 and not self._terminated(triggers, lo, hi, category)
+                and not self._bracketed(doc, lo, hi, forward)
             ):
                 hits[category] = trig
         if not hits:
@@ -203,6 +205,32 @@ class ContextMatcher:
             if (token.is_space and "\n" not in token.text) or token.lower_ in _LIST_GLUE:
                 skipped += 1
         return hi - lo - skipped < window
+
+    @staticmethod
+    def _bracketed(doc: Doc, lo: int, hi: int, forward: bool) -> bool:
+        """Is the trigger inside parentheses that close before the mention (or open after
+        it)? '(bx 10/02 benign; prior clip not seen): tomo scout + stereo pair' - the
+        aside's 'prior' and 'not' stay in the aside."""
+        depth = 0
+        if forward:
+            for i in range(lo, hi):
+                for char in doc[i].text:  # '):' is one token
+                    if char == "(":
+                        depth += 1
+                    elif char == ")":
+                        if depth == 0:
+                            return True
+                        depth -= 1
+            return False
+        for i in range(hi - 1, lo - 1, -1):
+            for char in reversed(doc[i].text):
+                if char == ")":
+                    depth += 1
+                elif char == "(":
+                    if depth == 0:
+                        return True
+                    depth -= 1
+        return False
 
     def _terminated(self, triggers: list[Trigger], lo: int, hi: int, category: str) -> bool:
         """Is there a terminator (for this category) between token lo and hi? One that runs

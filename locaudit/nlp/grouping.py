@@ -23,6 +23,7 @@ class LesionGrouper:
 
     def __init__(self, clock_tolerance: float = 1.0) -> None:
         self.clock_tolerance = clock_tolerance
+        self._later: set[int] = set()  # id(lesion) opened as 'the second lesion' or later
 
     def group(
         self, events: list[Event], default_side: str | None, default_guidance: tuple | None
@@ -34,6 +35,7 @@ class LesionGrouper:
         weak = [e for e in events if e.section in WEAK_SECTIONS]
         lesions: list[LesionFact] = []
         where: dict[int, int] = {}  # id(lesion) -> last anchor
+        self._later = set()
 
         def may_create(event: Event) -> bool:
             # an addendum corrects the lesions it names; it adds one only under a new label
@@ -89,6 +91,8 @@ class LesionGrouper:
         if target is None:
             target = LesionFact(label=event.label)
             lesions.append(target)
+            if event.label is not None and event.label >= 2:
+                self._later.add(id(target))
         self._absorb(target, event, fill_only=weak)
         where[id(target)] = max(where.get(id(target), 0), event.anchor)
 
@@ -133,7 +137,10 @@ class LesionGrouper:
         fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
         before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
         target = max(before, key=lambda les: where[id(les)]) if before else None
-        target = target or (fitting[0] if fitting else None)
+        if target is None and fitting and id(fitting[0]) not in self._later:
+            # a device said before the lesion it may belong to joins it, unless that one is
+            # 'the second, separate lesion': the device before it marked the first
+            target = fitting[0]
         if target is not None and self._one_more(target, event, weak):
             event.location = []
             return None

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 from locaudit.facts import LesionFact, NoteFacts
 from locaudit.nlp import fills
 from locaudit.nlp.events import (
+    BODY_SECTIONS,
     CARRIED,
     CLAUSE_BREAKS,
     WEAK_SECTIONS,
@@ -88,7 +89,6 @@ class LesionBuilder:
             by_sentence.append((sent, bucket))
         seed_kind = self._seed_kind(mentions)
         default_side = self._default_laterality(by_sentence, sections)
-        default_guidance = self._default_guidance(mentions, sections)
         events: list[Event] = []
         focus: dict = {}
         focus_section = None
@@ -102,6 +102,7 @@ class LesionBuilder:
             for b in [[m for m in found if m.label == "BIOPSY" and m.affirmed]]
             if b and section_at(sections, sent.start_char) not in EXCLUDED_SECTIONS
         ]
+        scoped_guides: set[tuple[int, int]] = set()  # guidance said in one lesion's paragraph
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -138,16 +139,25 @@ class LesionBuilder:
             ]
             for ref in labels:
                 value = lesion_number(ref.text) if ref.value != "next" else None
-                if value is None:
-                    value = max(labels_seen, len({e.label for e in events if e.label})) + 1
+                if value is None:  # 'a separate lesion': one after those placed so far
+                    unlabelled = any(e.label is None and e.section in BODY_SECTIONS for e in events)
+                    value = max(labels_seen, len({e.label for e in events if e.label}), unlabelled)
+                    value += 1
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
             if labels and focus.get("label") != int(labels[-1].value):
-                focus = {k: v for k, v in focus.items() if k in CARRIED}
+                # 'Lesion 1: prone stereotactic table ... Lesion 2: a seed was deployed':
+                # what one lesion's paragraph says of its guidance is not the next one's
+                scoped = focus.get("guidance_label") is not None
+                focus = {k: v for k, v in focus.items() if k in CARRIED and not scoped}
                 focus.update(label=int(labels[-1].value), inherited=True)
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
             self._update_focus(focus, found)
+            if focus.get("label") is not None and section not in WEAK_SECTIONS:
+                scoped_guides.update(
+                    m.span for m in found if m.label == "GUIDANCE"
+                )
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
@@ -211,6 +221,7 @@ class LesionBuilder:
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             grouper = LesionGrouper(self.clock_tolerance)
+            default_guidance = self._default_guidance(mentions, sections, scoped_guides)
             facts.lesions = grouper.group(events, default_side, default_guidance)
             if fills.single_stated(by_sentence) and fills.alike(facts.lesions):
                 facts.lesions = fills.merged(facts.lesions)
@@ -284,13 +295,17 @@ class LesionBuilder:
             )
         return next(iter(sides)) if len(sides) == 1 and sides <= {"left", "right"} else None
 
-    def _default_guidance(self, mentions: list[Mention], sections: Sections) -> tuple | None:
-        """The one modality the note's body names (stereo wins over tomosynthesis), if one."""
+    def _default_guidance(
+        self, mentions: list[Mention], sections: Sections, scoped: set[tuple[int, int]]
+    ) -> tuple | None:
+        """The one modality the note's body names (stereo wins over tomosynthesis), if one;
+        not what one labelled lesion's paragraph says of that lesion alone (``scoped``)."""
         found: dict[str, tuple[int, int]] = {}
         for m in mentions:
             if (
                 m.label == "GUIDANCE"
                 and m.affirmed
+                and m.span not in scoped
                 and (section_at(sections, m.start_char) not in EXCLUDED_SECTIONS)
             ):
                 found.setdefault(m.value, m.span)
@@ -351,6 +366,7 @@ class LesionBuilder:
         real = [m for m in guides if m.value != "tomosynthesis"]
         if real:
             focus["guidance"] = (real[-1].value, real[-1].span)
+            focus["guidance_label"] = focus.get("label")
             focus.pop("tomo", None)
             focus.pop("inherited", None)
         elif guides:
