@@ -46,6 +46,7 @@ class NoteFacts:
     other_session: list[Span] = field(default_factory=list)
     other_session_clocks: list[float] = field(default_factory=list)  # where those devices are
     same_session_statements: list[Span] = field(default_factory=list)
+    session_unclear: list[Span] = field(default_factory=list)  # 'cannot confirm ... same visit'
     stated_count: int | None = None
     stated_count_span: Span | None = None
     nonbreast_devices: list[Span] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import locaudit
+
 
 def test_lesions_two_clocks_are_two_lesions(facts_of):
     facts = facts_of(
@@ -293,3 +295,58 @@ def test_lowercase_dictation_lines_are_sentences(nlp):
         "prone stereo table wire placed at 10 o'clock\npost mammo ok"
     )
     assert len(list(doc.sents)) == 5
+
+
+def test_guidance_of_one_labelled_lesion_is_not_the_next_ones(facts_of):
+    facts = facts_of(
+        "Magseed localisation x2, left breast.\n"
+        "Lesion 1 (10 o'clock): prone stereotactic table; a Magseed was deployed at the clip.\n"
+        "Lesion 2 (5 o'clock): a Magseed was deployed at the HydroMARK clip."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+
+
+def test_guidance_said_before_the_lesions_is_everyones(facts_of):
+    facts = facts_of(
+        "Magseed localisation x2, left breast. The patient was placed prone on the stereotactic "
+        "table.\nLesion 1 (10 o'clock): a Magseed was deployed at the clip.\n"
+        "Lesion 2 (5 o'clock): a Magseed was deployed at the HydroMARK clip."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_trigger_inside_parentheses_stays_there(facts_of):
+    facts = facts_of(
+        "Left breast, two lesions. Target 1 (10:00): stereo pair, hookwire placed.\n"
+        "Target 2 (5:00; bx 10/02, prior clip not seen): tomo scout + stereo pair. "
+        "HydroMARK clip deployed at the distortion."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_device_before_the_second_lesion_is_the_first(facts_of):
+    facts = facts_of(
+        "Left breast stereotactic Magseed localization.\n\n"
+        "Prone stereotactic table. After a stereo pair the Magseed was deployed.\n\n"
+        "The second, separate lesion, left 9 o'clock, was localized in the same sitting with a "
+        "second Magseed under stereotactic guidance."
+    )
+    assert len(facts.lesions) == 2
+
+
+def test_broken_off_sitting_leaves_the_session_unclear():
+    def note(interlude: str) -> str:
+        return (
+            "Stereotactic I-125 seed localisation, right breast, two sites.\n"
+            "R 10 o'clock: stereotactic pair, I-125 seed deployed at the ribbon marker.\n"
+            f"{interlude}"
+            "Second site - R 7 o'clock: stereotactic pair, I-125 seed deployed at the coil marker."
+        )
+
+    broken = locaudit.assess(
+        note("She felt faint, was discharged from the department and came back later.\n")
+    )
+    whole = locaudit.assess(note(""))
+    assert broken.verdict == "needs_review"
+    assert "SESSION_UNCLEAR" in [f.code for f in broken.findings]
+    assert whole.verdict == "supported"

@@ -184,7 +184,10 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
             span = [facts.stated_count_span] if facts.stated_count_span else []
             problems.append(("LESION_COUNT_UNSUPPORTED", None, span))
     if len(stereo) >= 2 and same_session is not True:
-        problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))
+        if facts.other_session or not facts.session_unclear:
+            problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))
+        else:
+            problems.append(("SESSION_UNCLEAR", None, facts.session_unclear[:1]))
 
     # Review when a stereotactic add-on may stand once the radiologist answers: some lesion is
     # stereotactic, or two or more lesions whose guidance is unknown or tomosynthesis only.
@@ -233,7 +236,11 @@ def _same_session(facts: NoteFacts) -> bool | None:
             for les in facts.lesions
             for c in facts.other_session_clocks
         )
-        doubted = doubted or any(les.session_doubt for les in facts.lesions)
+        doubted = (
+            doubted
+            or any(les.session_doubt for les in facts.lesions)
+            or bool(facts.session_unclear)
+        )
         return None if doubted and not facts.same_session_statements else True
     if facts.other_session:
         return False

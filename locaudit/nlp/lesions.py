@@ -380,7 +380,12 @@ class LesionBuilder:
         """Note-level statements about sessions and counts: same-session ties, devices placed
         on another day or at an unclear date, negated and planned placements, the stated
         number of lesions."""
-        if any(
+        unclear = any(m.label == "SESSION" and m.value == "unclear" for m in found)
+        if unclear and section not in ("history", "comparison"):
+            # 'She felt faint, left the department and came back later'; 'I cannot confirm
+            # whether both seeds were placed at the same visit'
+            facts.session_unclear.append(span)
+        if not unclear and any(
             m.label == "SESSION"
             and m.value == "same"
             and m.affirmed
@@ -398,7 +403,7 @@ class LesionBuilder:
             p.value == "localization" for p in places
         )
         other = any(m.label == "SESSION" and m.value == "other" for m in found)
-        if any(m.label == "SESSION" and m.value == "unclear" for m in found) and localizing:
+        if unclear and localizing:
             # 'Magseed at the seven o'clock lesion; date of placement to be clarified'
             facts.other_session.append(span)
             facts.other_session_clocks.extend(clock_values(found))
