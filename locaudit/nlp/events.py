@@ -169,7 +169,13 @@ def sentence_events(
     for d in devices:
         kind = seed_kind if d.value == "seed" else d.value
         anchors.append((kind, d.start))
-    if not anchors and _has_object(found):
+    bare = (  # 'b. Lesion #2: L 6 o'clock, coil clip. Stereo pair. Localized per protocol.'
+        "label" in focus
+        and section in BODY_SECTIONS
+        and not all_devices
+        and not any(m.label == "BREAST" for m in found)  # 'localized on the mammogram'
+    )
+    if not anchors and (_has_object(found) or bare):
         # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
         anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
     if not anchors:
