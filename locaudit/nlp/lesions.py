@@ -134,7 +134,7 @@ class LesionBuilder:
                 m
                 for m in found
                 if m.label == "LESION"
-                and m.context.status != "negated"
+                and m.context.status not in ("negated", "hypothetical")
                 and (m.value != "next" or acts)  # 'a separate lesion' names one only when placed
             ]
             for ref in labels:
@@ -317,7 +317,20 @@ class LesionBuilder:
 
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
-        from the focus's opens another lesion: its side and place are not carried over."""
+        from the focus's opens another lesion: its side and place are not carried over; a
+        lesion said to be not done ('Les 3: R 11 o'c - NOT DONE.') is no place for later
+        devices."""
+        negated = [m for m in found if m.context.status == "negated"]
+        labels = [m for m in negated if m.label == "LESION"]
+        unseen = any(  # 'Site 2 (6:00): the distortion is not seen': not seen, not undone
+            m.label in ("BREAST", "GUIDANCE") and not any(_overlap(m, lab) for lab in labels)
+            for m in negated
+        )
+        if not unseen and any(m.label in ("LESION", "LOCATION") for m in negated):
+            kept = {k: v for k, v in focus.items() if k in CARRIED}
+            focus.clear()
+            focus.update(kept)
+            found = [m for m in found if m.context.status != "negated"]
         clocks = [
             clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"
         ]
@@ -431,6 +444,10 @@ class LesionBuilder:
                 value = count_value(m.text)
                 if value and value >= (facts.stated_count or 0):
                     facts.stated_count, facts.stated_count_span = value, m.span
+
+
+def _overlap(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _trim(sent: Span) -> tuple[int, int]:
