@@ -89,14 +89,21 @@ class Checker:
         records = []
         for n, note in enumerate(notes, 1):
             if isinstance(note, str):
-                obj: Any = _obj(f"note:{n}", note, None)
+                records.append(record_from_obj(_obj(f"note:{n}", note, None), n))
             elif isinstance(note, Mapping):
                 obj = dict(note)
                 if obj.get("id") in (None, ""):
                     obj["id"] = f"note:{n}"
+                records.append(record_from_obj(obj, n))
             else:
-                obj = note  # record_from_obj turns it into a malformed_record error
-            records.append(record_from_obj(obj, n))
+                records.append(
+                    InputRecord(
+                        f"note:{n}",
+                        None,
+                        error_kind="malformed_record",
+                        error_message=f"note {n}: expected text or a mapping",
+                    )
+                )
         return self.check_records(records)
 
     def check_record(self, record: InputRecord) -> Assessment:

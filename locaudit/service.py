@@ -13,8 +13,6 @@ uvicorn's; an exception that escapes is logged by its type only. Validation erro
 environment variable and guards everything but ``/healthz``.
 """
 
-from __future__ import annotations
-
 import hmac
 import json
 import logging
