@@ -72,6 +72,19 @@ class BatchResponse(BaseModel):
     results: list[Assessment] = Field(description="One record per note, in request order.")
 
 
+class Problem(BaseModel):
+    """An error response other than 422; never quotes the request."""
+
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be read (e.g. not UTF-8)."},
+    401: {"model": Problem, "description": "A token is set and the request lacks it."},
+    413: {"model": Problem, "description": "The body is over the size limit."},
+}
+
+
 class Health(BaseModel):
     status: str = Field(description="'ok' once the pipeline is loaded.")
 
@@ -112,12 +125,14 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     guarded = [Depends(authorize)]
 
-    @app.post("/v1/check", response_model=Assessment, dependencies=guarded)
+    @app.post("/v1/check", response_model=Assessment, dependencies=guarded, responses=ERRORS)
     def check(request: CheckRequest) -> Assessment:
         """Assess one note. An empty note gives an `error` record (200), as on the CLI."""
         return checker.check(request.text, request.billed, record_id=request.id or "note")
 
-    @app.post("/v1/check/batch", response_model=BatchResponse, dependencies=guarded)
+    @app.post(
+        "/v1/check/batch", response_model=BatchResponse, dependencies=guarded, responses=ERRORS
+    )
     def check_batch(request: BatchRequest) -> BatchResponse:
         """Assess up to 100 notes in one call: one record per note, in order."""
         notes = [note.model_dump() for note in request.notes]
@@ -128,7 +143,7 @@ def create_app(
         """Liveness for load balancers; needs no token."""
         return Health(status="ok")
 
-    @app.get("/version", response_model=VersionInfo, dependencies=guarded)
+    @app.get("/version", response_model=VersionInfo, dependencies=guarded, responses=ERRORS)
     def version() -> VersionInfo:
         """The version block every record carries: package version and rules hash."""
         return checker.version
