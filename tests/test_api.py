@@ -86,3 +86,20 @@ def test_api_matches_module_level_assess(checker):
 
 def test_api_version_block_matches_records(checker):
     assert checker.check("Chest CT.").version == checker.version
+
+
+def test_readme_embedding_example_runs_and_prints_what_it_says(capsys):
+    """The Python example of the README's "Embedding" section is run as written; its
+    ``# comments`` that look like output must be what it prints."""
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Embedding") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "supported 1"
+    assert printed[1] == "['supported', 'not_applicable']"
+    assert json.loads(printed[2])["verdict"] == "supported"
