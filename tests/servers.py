@@ -49,7 +49,8 @@ class SubprocessServer:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            # A token in the developer's own environment would lock the tests out.
+            env={**{k: v for k, v in os.environ.items() if k != "LOCAUDIT_TOKEN"}, **(env or {})},
         )
         try:
             wait_healthy(self.base_url, self.proc)
