@@ -4,6 +4,9 @@
     >>> result = locaudit.assess(note_text)
     >>> result.verdict, result.units_19284
 
+For embedding (transcription systems, services), ``locaudit.Checker`` loads once, is safe to
+share between threads and takes ``billed``; see :mod:`locaudit.api`.
+
 ``load()`` builds the spaCy pipeline once (blank English + rule components); ``assess`` and
 ``assess_many`` reuse it. Results follow the output contract (:mod:`locaudit.models`).
 """
@@ -19,7 +22,7 @@ from spacy.language import Language
 from locaudit.__about__ import __version__
 from locaudit.models import Assessment
 
-__all__ = ["Assessment", "__version__", "assess", "assess_many", "load"]
+__all__ = ["Assessment", "Checker", "__version__", "assess", "assess_many", "load"]
 
 _PIPELINES: dict[str | None, Language] = {}
 _LOCK = Lock()
@@ -75,3 +78,7 @@ def _count() -> Iterator[int]:
     while True:
         yield n
         n += 1
+
+
+# Last, because locaudit.api imports load() from this module.
+from locaudit.api import Checker  # noqa: E402

@@ -176,6 +176,65 @@ def evaluate(gold_path: Path, as_json: bool, patterns_dir: Path | None) -> None:
     click.echo(json.dumps(data, indent=2) if as_json else format_report(data))
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="JSONL requests on stdin, one response line each.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Serve HTTP here.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="HTTP bind address (loopback)."
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(1),
+    default=1_048_576,
+    show_default=True,
+    help="HTTP requests with a larger body get 413.",
+)
+@click.option(
+    "--token-env",
+    default="LOCAUDIT_TOKEN",
+    show_default=True,
+    help="If this environment variable is set, HTTP clients must send it as a bearer token.",
+)
+@PATTERNS_OPTION
+@REDACT_OPTION
+def serve(
+    stdio: bool,
+    port: int | None,
+    host: str,
+    max_body_bytes: int,
+    token_env: str,
+    patterns_dir: Path | None,
+    redact: bool,
+) -> None:
+    """Serve checks to a transcription system: --stdio, or HTTP on --port (needs the
+    `locaudit[server]` extra). Every response is the contract record."""
+    if stdio == (port is not None):
+        raise click.UsageError("give exactly one of --stdio and --port")
+    if stdio:
+        from locaudit.api import Checker
+        from locaudit.stdio import serve_stdio
+
+        serve_stdio(Checker(patterns_dir, redact=redact), sys.stdin.buffer, sys.stdout.buffer)
+        return
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise click.UsageError(
+            "serve --port needs the server extra: pip install 'locaudit[server]'"
+        ) from None
+    from locaudit.api import Checker
+    from locaudit.service import serve_http
+
+    serve_http(
+        Checker(patterns_dir, redact=redact),
+        host=host,
+        port=port,  # type: ignore[arg-type]
+        token=os.environ.get(token_env) or None,
+        max_body_bytes=max_body_bytes,
+    )
+
+
 def run() -> None:  # pragma: no cover - console entry with the internal-failure exit code
     try:
         main(standalone_mode=True)
