@@ -350,3 +350,28 @@ def test_broken_off_sitting_leaves_the_session_unclear():
     assert broken.verdict == "needs_review"
     assert "SESSION_UNCLEAR" in [f.code for f in broken.findings]
     assert whole.verdict == "supported"
+
+
+def test_rtf_control_words_do_not_hide_clock_faces_or_headers(nlp):
+    doc = nlp("\\b PROCEDURE:\\b0  wire localization, left breast, 1:00 and 4:00\\par\n")
+    assert "4:00" in [t.text for t in doc] and "\\par" in [t.text for t in doc]
+    assert doc.text.endswith("4:00\\par\n")  # the note is not rewritten
+
+
+def test_device_counted_in_a_devices_line_names_unnamed_lesions(facts_of):
+    facts = facts_of(
+        "PROCEDURE: Prone stereotactic table.\n"
+        "1. RIGHT breast, 10:00. Top-hat clip targeted. Localized.\n"
+        "2. LEFT breast, 4:00. Cylinder clip targeted. Localized.\n\n"
+        "Devices: 2 SAVI SCOUT reflectors, one per site."
+    )
+    assert [les.devices for les in facts.lesions] == [["radar_reflector"], ["radar_reflector"]]
+
+
+def test_device_said_for_one_lesion_is_not_everyones(facts_of):
+    facts = facts_of(
+        "PROCEDURE: Prone stereotactic table.\n"
+        "Lesion 1: right 10:00. A SAVI SCOUT reflector was deployed.\n"
+        "Lesion 2: left 4:00. Localized per protocol."
+    )
+    assert [les.devices for les in facts.lesions] == [["radar_reflector"], []]

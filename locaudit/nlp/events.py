@@ -170,7 +170,7 @@ def sentence_events(
         kind = seed_kind if d.value == "seed" else d.value
         anchors.append((kind, d.start))
     bare = (  # 'b. Lesion #2: L 6 o'clock, coil clip. Stereo pair. Localized per protocol.'
-        "label" in focus
+        ("label" in focus or ("clock" in focus and not focus.get("several")))
         and section in BODY_SECTIONS
         and not all_devices
         and not any(m.label == "BREAST" for m in found)  # 'localized on the mammogram'

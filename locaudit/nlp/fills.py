@@ -9,9 +9,12 @@ applies these in the order :meth:`locaudit.nlp.lesions.LesionBuilder.extract` li
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from locaudit.facts import LesionFact
 from locaudit.nlp.mentions import (
     DEVICE_ORDER,
+    LOCALIZING,
     QUADRANTS,
     Mention,
     SentenceMentions,
@@ -189,3 +192,26 @@ def place_by_marker(lesions: list[LesionFact], by_sentence: SentenceMentions) ->
             if lesion is None or gap(ref, place) > 12:
                 continue
             _fill_place(lesion, place)
+
+
+def devices_from_list(lesions: list[LesionFact], devices: list[Mention], doc: Doc) -> None:
+    """'Devices: 2 SAVI SCOUT reflectors, one per site': lesions localized with no device named
+    take the device of a line that counts one of them for every lesion (the number before the
+    device, or 'x2' after it). ``devices`` are the body's affirmed device mentions."""
+    unnamed = [les for les in lesions if not les.devices and les.purpose == "localization"]
+    if not unnamed:
+        return
+    for m in devices:
+        if m.value not in LOCALIZING:
+            continue
+        before = doc[m.start - 1].text if m.start > 0 else ""
+        after = doc[m.end].text if m.end < len(doc) else ""
+        count = count_value(before) or (
+            count_value(after) if after.lower().startswith("x") else None
+        )
+        if count is not None and count == len(lesions):
+            for lesion in unnamed:
+                lesion.devices = [m.value]
+                lesion.device_named = True
+                lesion.evidence.append(m.span)
+            return

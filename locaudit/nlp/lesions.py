@@ -229,6 +229,17 @@ class LesionBuilder:
             fills.amend(facts.lesions, amendments)
             fills.side_by_clock(facts.lesions, by_sentence)
             fills.place_by_marker(facts.lesions, by_sentence)
+            fills.devices_from_list(
+                facts.lesions,
+                [
+                    m
+                    for m in mentions
+                    if m.label == "DEVICE"
+                    and m.affirmed
+                    and section_at(sections, m.start_char) not in EXCLUDED_SECTIONS
+                ],
+                doc,
+            )
             if withdrawn:
                 facts.lesions = []
             facts.lesions = [

@@ -9,7 +9,7 @@ from spacy.language import Language
 from thinc.api import Config
 
 # Importing the component modules registers their factories (entry points do it for others).
-from locaudit.nlp import concepts, context, lesions, sections, segment  # noqa: F401
+from locaudit.nlp import concepts, context, lesions, sections, segment, tokenizer  # noqa: F401
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
 PATTERN_COMPONENTS = ("locaudit_sections", "locaudit_concepts", "locaudit_context")

@@ -22,11 +22,14 @@ PARAGRAPH_SECTIONS = frozenset({"history", "comparison", "plan"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...') or
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
-    r"\n(?:[ \t\r]|&#13;|&nbsp;)*\n"
+    r"\n(?:[ \t\r]|&#13;|&nbsp;|\\par\b)*\n"
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
     r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:|(?i:today|this session)\b))"
 )
-_LINE_PREFIX = r"^[ \t]*(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+# bullets, list numbers, HTML spaces and RTF control words ('\\b PROCEDURE:\\b0') before a header
+_LINE_PREFIX = (
+    r"^[ \t]*(?:\\[a-z]{1,12}-?[0-9]{0,4}[ \t]*)*(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+)
 
 
 class Sections:
