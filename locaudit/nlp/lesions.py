@@ -130,10 +130,12 @@ class LesionBuilder:
                 focus, focus_section, focus_age = {}, section, 0
             focus_age += 1
             acts = any(m.label == "PLACE" and m.affirmed for m in found)
+            undone = _undone(found, acts)
             labels = [
                 m
                 for m in found
                 if m.label == "LESION"
+                and not undone
                 and m.context.status not in ("negated", "hypothetical")
                 and (m.value != "next" or acts)  # 'a separate lesion' names one only when placed
             ]
@@ -153,7 +155,10 @@ class LesionBuilder:
                 focus.update(label=int(labels[-1].value), inherited=True)
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
-            self._update_focus(focus, found)
+            if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
+                focus = {k: v for k, v in focus.items() if k in CARRIED}
+            else:
+                self._update_focus(focus, found)
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
                 scoped_guides.update(
                     m.span for m in found if m.label == "GUIDANCE"
@@ -328,20 +333,7 @@ class LesionBuilder:
 
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
-        from the focus's opens another lesion: its side and place are not carried over; a
-        lesion said to be not done ('Les 3: R 11 o'c - NOT DONE.') is no place for later
-        devices."""
-        negated = [m for m in found if m.context.status == "negated"]
-        labels = [m for m in negated if m.label == "LESION"]
-        unseen = any(  # 'Site 2 (6:00): the distortion is not seen': not seen, not undone
-            m.label in ("BREAST", "GUIDANCE") and not any(_overlap(m, lab) for lab in labels)
-            for m in negated
-        )
-        if not unseen and any(m.label in ("LESION", "LOCATION") for m in negated):
-            kept = {k: v for k, v in focus.items() if k in CARRIED}
-            focus.clear()
-            focus.update(kept)
-            found = [m for m in found if m.context.status != "negated"]
+        from the focus's opens another lesion: its side and place are not carried over."""
         clocks = [
             clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"
         ]
@@ -455,6 +447,23 @@ class LesionBuilder:
                 value = count_value(m.text)
                 if value and value >= (facts.stated_count or 0):
                     facts.stated_count, facts.stated_count_span = value, m.span
+
+
+def _undone(found: list[Mention], acts: bool) -> bool:
+    """Does the sentence say a lesion got no device? 'Les 3: R 11 o'c - NOT DONE.', 'Site 2
+    (LT 4:00) NOT localized.' (but not 'Site 2 (6:00): the distortion is not seen')."""
+    negated = [m for m in found if m.context.status == "negated"]
+    labels = [m for m in negated if m.label == "LESION"]
+    unseen = any(
+        m.label in ("BREAST", "GUIDANCE") and not any(_overlap(m, lab) for lab in labels)
+        for m in negated
+    )
+    if unseen:
+        return False
+    if any(m.label in ("LESION", "LOCATION") for m in negated):
+        return True
+    place_denied = not acts and any(m.label == "PLACE" for m in negated)
+    return place_denied and any(m.label in ("LESION", "LOCATION") for m in found)
 
 
 def _overlap(a: Mention, b: Mention) -> bool:
