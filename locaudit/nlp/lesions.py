@@ -245,7 +245,9 @@ class LesionBuilder:
                 ],
                 doc,
             )
-            if withdrawn:
+            body = any(e.section not in WEAK_SECTIONS for e in events)
+            if withdrawn or (not body and facts.negated_placements):
+                # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed': a title is no placement
                 facts.lesions = []
             facts.lesions = [
                 les

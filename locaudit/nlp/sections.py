@@ -16,15 +16,16 @@ from spacy.tokens import Doc
 from locaudit.nlp.extensions import register_extensions
 from locaudit.rules import load_sections
 
-# History, comparison and plan are a paragraph: an unheaded paragraph after them is the body of the
-# note ("Consent and time-out... Lesions localized this session: ..."), not more history.
-PARAGRAPH_SECTIONS = frozenset({"history", "comparison", "plan"})
+# Title, history, comparison and plan are a paragraph: an unheaded paragraph after them is the
+# body of the note ("Consent and time-out... Lesions localized this session: ..."), not more
+# history.
+PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...') or
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
     r"\n(?:[ \t\r]|&#13;|&nbsp;|\\par\b)*\n"
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
-    r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:|(?i:today|this session)\b))"
+    r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:(?!\d)|(?i:today|this session)\b))"
 )
 # bullets, list numbers, HTML spaces and RTF control words ('\\b PROCEDURE:\\b0') before a header
 _LINE_PREFIX = (
