@@ -96,7 +96,7 @@ def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
                 other.clock is not None
                 and other.label is None
                 and other.laterality in (side, None)
-                and clock_distance(lesion.clock, other.clock) < 1.0
+                and clock_distance(lesion.clock, other.clock) <= 1.0
             ):
                 return False
     if lesion.clock is None and lesion.quadrant is not None:
