@@ -34,10 +34,19 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         count_value(m.text)
         for _s, found in by_sentence
         for m in found
-        if m.label == "COUNT" and m.context.status == "affirmed"
+        if m.label == "COUNT"
+        and m.context.status == "affirmed"
+        and not _counts_devices(m, found)  # '(2 wires)' counts devices, not lesions
     ]
     bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
     return bracket and 1 in counts and not any(c and c >= 2 for c in counts)
+
+
+def _counts_devices(count: Mention, found: list[Mention]) -> bool:
+    return any(
+        d.label == "DEVICE" and (0 <= d.start - count.end <= 1 or 0 <= count.start - d.end <= 1)
+        for d in found
+    )
 
 
 def alike(lesions: list[LesionFact]) -> bool:
