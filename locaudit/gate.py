@@ -100,6 +100,20 @@ class Gate:
         """True when the note has a gate term (see :func:`compile_gate` for the doubled text)."""
         return self.pattern.search(f"{text.lower()}\n{text}") is not None
 
+    def first_term(self, text: str) -> tuple[int, int] | None:
+        """Where the first gate term is in ``text`` (offsets into ``text``), or None: why a
+        note went to the pipeline."""
+        lowered = text.lower()
+        match = self.pattern.search(f"{lowered}\n{text}")
+        if match is None:
+            return None
+        if match.start() > len(lowered):  # found in the original (an exact-case word)
+            shift = len(lowered) + 1
+            return match.start() - shift, match.end() - shift
+        if len(lowered) != len(text):  # a rare letter whose lower case is longer ('İ')
+            return 0, len(text)
+        return match.start(), match.end()
+
     def record(self, record_id: str, text: str, redact: bool = False) -> Assessment:
         """The ``not_applicable`` record of a gated note: built once by the decision over empty
         facts (so it is exactly what the pipeline writes for such a note), then copied per id."""

@@ -1,9 +1,9 @@
 """A directory of notes: every ``*.txt`` (or ``*.txt.gz``) file below it is one note.
 
 The id is the path relative to the directory, with forward slashes, so ids are the same on
-every machine. Files are visited in sorted order (directories walked recursively, names sorted
-at each level), so two runs over the same folder give the same order, which ``--resume``
-relies on. The walk holds one directory listing at a time, never the whole tree.
+every machine. Files are visited in a stable order (a folder's own files by name, then its
+subfolders by name, recursively), so two runs over the same folder give the same order,
+which ``--resume`` relies on. The walk holds one directory listing at a time, never the whole tree.
 """
 
 from __future__ import annotations
