@@ -38,7 +38,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:0;display:flex;flex-direction:co
 color:#1d2433;background:#f6f7f9}
 header{order:1;padding:12px 20px;background:#24324a;color:#fff}
 header h1{font-size:18px;margin:0 0 6px}
-#summary{order:2;padding:8px 20px;display:flex;flex-wrap:wrap;gap:24px}
+#summary{order:2;padding:8px 20px;display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
 #summary table{border-collapse:collapse;background:#fff}
 #summary td,#summary th{border:1px solid #d5d9e0;padding:2px 8px;text-align:left}
 #summary td.n{text-align:right}
