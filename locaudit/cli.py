@@ -7,10 +7,10 @@ error (bad option, unreadable input). Note text never appears in an error messag
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -98,55 +98,191 @@ def render_summary(result) -> str:
 @main.command()
 @click.argument(
     "input_path",
-    metavar="INPUT.jsonl",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="INPUT",
+    type=click.Path(exists=True, path_type=Path),
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write results here (JSONL, atomically); default stdout.",
+    help="Write results here: .csv, .html (QA report) or JSON Lines; default stdout.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "jsonl", "csv", "dir", "fhir", "fhir-ndjson"]),
+    default="auto",
+    show_default=True,
+    help="How to read INPUT; auto: by its name (a folder, .csv, .jsonl, .ndjson, .json; .gz).",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["auto", "jsonl", "csv", "html"]),
+    default="auto",
+    show_default=True,
+    help="auto: by the output's extension (.csv, .html; otherwise JSON Lines).",
 )
 @click.option("--id-field", default="id", show_default=True, help="Input field holding the id.")
 @click.option(
     "--text-field", default="text", show_default=True, help="Input field holding the note text."
 )
-@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+@click.option(
+    "--billed-field",
+    default="billed",
+    show_default=True,
+    help="Input field holding the billed codes.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes that run the pipeline (each loads it once); output order is kept.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=64,
+    show_default=True,
+    help="Notes per nlp.pipe batch (and per task sent to a worker).",
+)
+@click.option(
+    "--no-gate",
+    is_flag=True,
+    help="Run every note through the full pipeline (no keyword gate; same results, slower).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run into the same -o file (OUT.partial) instead of starting "
+    "over.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @PATTERNS_OPTION
 @REDACT_OPTION
 def batch(
     input_path: Path,
     output: Path | None,
+    input_format: str,
+    output_format: str,
     id_field: str,
     text_field: str,
+    billed_field: str,
+    workers: int,
+    batch_size: int,
+    no_gate: bool,
+    resume: bool,
     quiet: bool,
     patterns_dir: Path | None,
     redact: bool,
 ) -> None:
-    """Assess every record of INPUT.jsonl (.gz too): one output line per input line, in order.
+    """Assess every note of INPUT: one output record per input record, in input order.
 
-    A malformed line or a record without text becomes an `error` record; the run goes on.
+    INPUT is a JSON Lines or CSV file, a folder of .txt notes, or FHIR R4 (a Bundle in .json,
+    or .ndjson) of DocumentReference / DiagnosticReport; gzipped files too. A record that
+    cannot be read becomes an `error` record; the run goes on. Ctrl-C keeps the partial
+    output: run again with --resume to continue it.
     """
-    from locaudit.batch import assess_records, summarize
-    from locaudit.io.records import open_input, read_jsonl
-    from locaudit.io.writers import atomic_writer
+    import time
 
-    counts: Counter = Counter()
-    with open_input(input_path) as handle:
-        records = read_jsonl(handle, id_field, text_field)
-        results = assess_records(records, patterns_dir=patterns_dir, redact=redact)
-        if output is None:
-            for result in results:
-                counts[result.verdict] += 1
-                click.echo(result.model_dump_json())
-        else:
-            with atomic_writer(output) as out:
-                for result in results:
-                    counts[result.verdict] += 1
-                    out.write(result.model_dump_json() + "\n")
+    from locaudit.batch import BatchOptions, BatchStats, run_batch, summarize
+    from locaudit.io.readers import open_source
+    from locaudit.io.writers import PartialOutput, ResumeError, writer_for
+    from locaudit.progress import Progress
+
+    if resume and output is None:
+        raise click.UsageError("--resume needs -o FILE (stdout cannot be continued)")
+    if input_format == "dir" and not input_path.is_dir():
+        raise click.UsageError(f"--input-format dir needs a folder, not {input_path.name}")
+    if input_path.is_dir() and input_format not in ("auto", "dir"):
+        raise click.UsageError(f"{input_path.name} is a folder; --input-format {input_format}")
+    source = open_source(input_path, input_format, id_field, text_field, billed_field)
+    writer_cls = writer_for(output, output_format)
+    patterns = str(patterns_dir) if patterns_dir else None
+    options = BatchOptions(patterns, redact, batch_size, workers, not no_gate)
+    stats = BatchStats()
+    partial: PartialOutput | None = None
+    skip = 0
+    if output is None:
+        writer = writer_cls(sys.stdout, redact=redact)
+        writer.begin()
+    else:
+        partial = PartialOutput(output, writer_cls, _fingerprint(source, writer_cls.name, options))
+        try:
+            skip = partial.open(resume=resume, redact=redact)
+        except ResumeError as exc:
+            raise click.UsageError(str(exc)) from None
+        assert partial.writer is not None
+        writer = partial.writer
+    if options.gate and not quiet and _gate_missing(patterns):
+        click.echo("locaudit: no gate.toml in --patterns: keyword gate off", err=True)
+    records = itertools.islice(source.records(), skip, None)
+    progress = Progress(source, enabled=Progress.wanted(quiet), initial=skip)
+    started = time.perf_counter()
+    try:
+        for record, result in run_batch(records, options, stats):
+            writer.write(record, result)
+            progress.tick()
+    except KeyboardInterrupt:
+        progress.close()
+        if partial is not None:
+            partial.abandon()
+            done = skip + sum(stats.verdicts.values())
+            click.echo(
+                f"locaudit: interrupted after {done} records; {partial.partial.name} kept, "
+                "run the same command with --resume to continue",
+                err=True,
+            )
+        sys.exit(130)
+    except BaseException:
+        progress.close()
+        if partial is not None:
+            partial.abandon()
+        raise
+    progress.close()
+    if partial is not None:
+        partial.finish()
+    else:
+        writer.end()
     if not quiet:
-        click.echo(summarize(counts), err=True)
+        elapsed = time.perf_counter() - started
+        n = sum(stats.verdicts.values())
+        rate = f"{n / elapsed:,.0f} notes/s" if elapsed > 0 else "-"
+        resumed = f", resumed after {skip}" if skip else ""
+        click.echo(
+            f"{summarize(stats.verdicts)}; {stats.gated} gated, {stats.assessed} through the "
+            f"pipeline; {elapsed:.1f} s ({rate}){resumed}",
+            err=True,
+        )
+
+
+def _gate_missing(patterns: str | None) -> bool:
+    from locaudit.gate import load_gate_for
+
+    return load_gate_for(patterns) is None
+
+
+def _fingerprint(source, output_format: str, options) -> dict:
+    """What makes two runs the same run, for --resume: the input as it is now (a file that
+    changed since is refused), the options that change records, the rules and the version.
+    Workers and batch size do not change records, so a resumed run may use others."""
+    from locaudit.rules import rules_hash
+
+    path = source.path.resolve()
+    stat = path.stat()
+    return {
+        "input": str(path),
+        "input_format": source.fmt,
+        "input_size": None if path.is_dir() else stat.st_size,
+        "input_mtime_ns": None if path.is_dir() else stat.st_mtime_ns,
+        "fields": [source.id_field, source.text_field, source.billed_field],
+        "output_format": output_format,
+        "redact": options.redact,
+        "gate": options.gate,
+        "patterns": str(Path(options.patterns_dir).resolve()) if options.patterns_dir else None,
+        "rules": rules_hash(options.patterns_dir),
+        "locaudit": __version__,
+    }
 
 
 @main.command()

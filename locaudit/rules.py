@@ -151,3 +151,46 @@ def rules_hash(directory: str | None = None) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+class GateGroup(_Strict):
+    """One group of the keyword gate (``patterns/gate.toml``): literal terms, no regexes, so a
+    QA lead can read and extend it without knowing regular expressions."""
+
+    note: str = ""
+    substrings: list[str] = Field(default_factory=list, description="Anywhere, any case.")
+    words: list[str] = Field(default_factory=list, description="Whole words, any case.")
+    case_words: list[str] = Field(default_factory=list, description="Whole words, exact case.")
+
+
+@lru_cache(maxsize=8)
+def load_gate(directory: str | None = None) -> dict[str, GateGroup] | None:
+    """The keyword gate's groups, or None when the patterns folder has no ``gate.toml`` (a QA
+    lead's older copy): then no note is gated, which is always safe."""
+    path = patterns_dir(directory) / "gate.toml"
+    if not path.exists():
+        return None
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleFileError(f"{path.name}: {exc}") from None
+    groups: dict[str, GateGroup] = {}
+    for name, value in data.items():
+        if not isinstance(value, dict):
+            raise RuleFileError(f"{path.name}: [{name}] must be a table of term lists")
+        try:
+            group = GateGroup.model_validate(value)
+        except ValidationError as exc:
+            raise RuleFileError(f"{path.name}: [{name}]: {exc}") from None
+        for term in (*group.substrings, *group.words, *group.case_words):
+            if not term.strip() or term != term.strip():
+                raise RuleFileError(f"{path.name}: [{name}]: empty or padded term {term!r}")
+        groups[name] = group
+    if not any(g.substrings or g.words or g.case_words for g in groups.values()):
+        raise RuleFileError(f"{path.name}: no terms (delete the file to turn the gate off)")
+    return groups

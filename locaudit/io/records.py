@@ -25,35 +25,42 @@ class InputRecord:
 
 
 def record_from_obj(
-    obj: Any, lineno: int, id_field: str = "id", text_field: str = "text"
+    obj: Any,
+    lineno: int,
+    id_field: str = "id",
+    text_field: str = "text",
+    billed_field: str = "billed",
+    where: str = "line",
 ) -> InputRecord:
-    fallback = f"line:{lineno}"
+    """One record from a parsed JSON object or CSV row; ``where`` names the unit that
+    ``lineno`` counts ('line', 'row') in the id fallback and in error messages."""
+    fallback = f"{where}:{lineno}"
     if not isinstance(obj, dict):
         return InputRecord(
             fallback,
             None,
             error_kind="malformed_record",
-            error_message=f"line {lineno}: expected a JSON object",
+            error_message=f"{where} {lineno}: expected a JSON object",
         )
     raw_id = obj.get(id_field)
     record_id = str(raw_id) if raw_id not in (None, "") else fallback
-    meta = {k: v for k, v in obj.items() if k not in (id_field, text_field, "billed")}
+    meta = {k: v for k, v in obj.items() if k not in (id_field, text_field, billed_field)}
     text = obj.get(text_field)
-    record = InputRecord(record_id, None, obj.get("billed"), meta)
+    record = InputRecord(record_id, None, obj.get(billed_field), meta)
     if text is None:
         record.error_kind, record.error_message = (
             "missing_text",
-            f"line {lineno}: no '{text_field}' field",
+            f"{where} {lineno}: no '{text_field}' field",
         )
     elif not isinstance(text, str):
         record.error_kind = "invalid_text"
         record.error_message = (
-            f"line {lineno}: '{text_field}' is {type(text).__name__}, not a string"
+            f"{where} {lineno}: '{text_field}' is {type(text).__name__}, not a string"
         )
     elif not text.strip():
         record.error_kind, record.error_message = (
             "empty_text",
-            f"line {lineno}: the note text is empty",
+            f"{where} {lineno}: the note text is empty",
         )
     else:
         record.text = text
@@ -61,7 +68,7 @@ def record_from_obj(
 
 
 def read_jsonl(
-    handle: IO[bytes], id_field: str = "id", text_field: str = "text"
+    handle: IO[bytes], id_field: str = "id", text_field: str = "text", billed_field: str = "billed"
 ) -> Iterator[InputRecord]:
     """One record per non-blank line; malformed lines become error records."""
     for lineno, raw in enumerate(handle, 1):
@@ -87,7 +94,7 @@ def read_jsonl(
                 error_message=f"line {lineno}: invalid JSON at column {exc.colno}",
             )
             continue
-        yield record_from_obj(obj, lineno, id_field, text_field)
+        yield record_from_obj(obj, lineno, id_field, text_field, billed_field)
 
 
 def open_input(path: Path) -> IO[bytes]:
