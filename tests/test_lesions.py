@@ -375,3 +375,13 @@ def test_device_said_for_one_lesion_is_not_everyones(facts_of):
         "Lesion 2: left 4:00. Localized per protocol."
     )
     assert [les.devices for les in facts.lesions] == [["radar_reflector"], []]
+
+
+def test_side_of_one_labelled_finding_is_not_the_notes(facts_of):
+    facts = facts_of(
+        "EXAM: STEREOTACTIC SEED LOCALIZATION, 2 LESIONS\n\n"
+        "PROCEDURE: Prone stereotactic table.\n\n"
+        "FINDING 1\n  Side: LEFT\n  Location: 0600, 3 cm FN\n  Device: I-125 seed\n\n"
+        "FINDING 2\n  Side: [  ]\n  Location: 0600, 8 cm FN\n  Device: I-125 seed\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", None]

@@ -88,7 +88,6 @@ class LesionBuilder:
                 index += 1
             by_sentence.append((sent, bucket))
         seed_kind = self._seed_kind(mentions)
-        default_side = self._default_laterality(by_sentence, sections)
         events: list[Event] = []
         focus: dict = {}
         focus_section = None
@@ -102,7 +101,9 @@ class LesionBuilder:
             for b in [[m for m in found if m.label == "BIOPSY" and m.affirmed]]
             if b and section_at(sections, sent.start_char) not in EXCLUDED_SECTIONS
         ]
-        scoped_guides: set[tuple[int, int]] = set()  # guidance said in one lesion's paragraph
+        # guidance and sides said in one labelled lesion's paragraph are that lesion's only
+        scoped_guides: set[tuple[int, int]] = set()
+        scoped_sides: set[tuple[int, int]] = set()
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -160,9 +161,8 @@ class LesionBuilder:
             else:
                 self._update_focus(focus, found)
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
-                scoped_guides.update(
-                    m.span for m in found if m.label == "GUIDANCE"
-                )
+                scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
+                scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
                 m.label == "BREAST" for m in found
             )
@@ -226,6 +226,7 @@ class LesionBuilder:
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             grouper = LesionGrouper(self.clock_tolerance)
+            default_side = self._default_laterality(by_sentence, sections, scoped_sides)
             default_guidance = self._default_guidance(mentions, sections, scoped_guides)
             facts.lesions = grouper.group(events, default_side, default_guidance)
             if fills.single_stated(by_sentence) and fills.alike(facts.lesions):
@@ -292,7 +293,9 @@ class LesionBuilder:
             return "magnetic_seed"
         return "radioactive_seed"
 
-    def _default_laterality(self, by_sentence: SentenceMentions, sections: Sections) -> str | None:
+    def _default_laterality(
+        self, by_sentence: SentenceMentions, sections: Sections, scoped: set[tuple[int, int]]
+    ) -> str | None:
         """The side stated for the whole note (title, 'the left breast was prepped'...).
 
         Mentions in a sentence that names a lesion or a clock/quadrant belong to that lesion,
@@ -310,6 +313,7 @@ class LesionBuilder:
                 for m in found
                 if m.label == "LATERALITY"
                 and m.context.status not in ("negated", "historical", "hypothetical")
+                and m.span not in scoped  # 'FINDING 1  Side: LEFT' is finding 1's side
             )
         return next(iter(sides)) if len(sides) == 1 and sides <= {"left", "right"} else None
 
