@@ -385,3 +385,13 @@ def test_side_of_one_labelled_finding_is_not_the_notes(facts_of):
         "FINDING 2\n  Side: [  ]\n  Location: 0600, 8 cm FN\n  Device: I-125 seed\n"
     )
     assert [les.laterality for les in facts.lesions] == ["left", None]
+
+
+def test_impression_putting_a_lesion_in_the_other_breast_leaves_its_side_open(facts_of):
+    facts = facts_of(
+        "Procedure: Prone stereotactic table. Lesion 1: right breast 10:00, stereo pair, "
+        "hookwire deployed. Lesion 2: right breast 4:00, stereo pair, second hookwire deployed.\n\n"
+        "Impression:\n1. Stereotactic wire localization, right breast 10:00.\n"
+        "2. Stereotactic wire localization, left breast 4:00.\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["right", None]

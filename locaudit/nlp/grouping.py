@@ -54,6 +54,8 @@ class LesionGrouper:
             self._place(event, lesions, where, create=may_create(event))
         had_body = bool(lesions)
         for event in weak:
+            if _contradicted(event, lesions):
+                continue
             distinct = event.label is not None and all(les.label != event.label for les in lesions)
             self._place(event, lesions, where, create=not had_body or distinct, weak=True)
         lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
@@ -255,3 +257,21 @@ def _same_spot(lesion: LesionFact, event: Event) -> bool:
 def _distinct(event: Event) -> bool:
     """Does the event say where it is? Such events make lesions before the others join them."""
     return event.clock is not None or event.quadrant is not None
+
+
+def _contradicted(event: Event, lesions: list[LesionFact]) -> bool:
+    """'Lesion 2: right breast 4:00 ...' and then 'Impression: 2. ... left breast 4:00': a
+    restatement that puts the one lesion at that clock face in the other breast leaves its
+    side undocumented (the decision asks)."""
+    if event.clock is None or not event.laterality or not event.own_place:
+        return False
+    same = [
+        les
+        for les in lesions
+        if les.clock is not None and clock_distance(les.clock, event.clock) < 0.5
+    ]
+    if len(same) == 1 and same[0].laterality and same[0].laterality != event.laterality:
+        same[0].laterality = None
+        same[0].laterality_evidence.append(event.sentence)  # where the note says otherwise
+        return True
+    return False
