@@ -173,7 +173,9 @@ def sentence_events(
         ("label" in focus or ("clock" in focus and not focus.get("several")))
         and section in BODY_SECTIONS
         and not all_devices
-        and not any(m.label == "BREAST" for m in found)  # 'localized on the mammogram'
+        and not any(  # 'localized on the mammogram', not 'the breast was repositioned and ...'
+            m.label == "BREAST" and m.text.lower() not in ("breast", "breasts") for m in found
+        )
     )
     if not anchors and (_has_object(found) or bare):
         # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
