@@ -395,3 +395,24 @@ def test_impression_putting_a_lesion_in_the_other_breast_leaves_its_side_open(fa
         "2. Stereotactic wire localization, left breast 4:00.\n"
     )
     assert [les.laterality for les in facts.lesions] == ["right", None]
+
+
+def test_copied_forward_text_reports_the_earlier_visit(facts_of):
+    facts = facts_of(
+        "EXAM: Diagnostic mammogram, left.\n\n"
+        "(copied from 09/16/2024 note) Stereotactic wire localization, left breast, two "
+        "lesions: left 1:00 and left 5:00, hookwire each.\n\n"
+        "FINDINGS: Post-lumpectomy changes. Surgical clips in both cavities."
+    )
+    assert facts.lesions == []
+
+
+def test_device_list_with_no_needle_placed_is_no_placement(facts_of):
+    note = (
+        "Device log - Stereo 2 (prone)\n"
+        "Pulled: SAVI SCOUT x2 for R 10:00 and R 2:00.\n"
+        "12:15 Pt positioned prone, R breast.\n"
+        "{stop}"
+    )
+    stopped = facts_of(note.format(stop="12:45 Rescheduled. No needle placed.\n"))
+    assert stopped.lesions == []

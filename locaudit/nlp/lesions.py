@@ -104,6 +104,7 @@ class LesionBuilder:
         # guidance and sides said in one labelled lesion's paragraph are that lesion's only
         scoped_guides: set[tuple[int, int]] = set()
         scoped_sides: set[tuple[int, int]] = set()
+        acted = denied = False
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -132,6 +133,12 @@ class LesionBuilder:
             focus_age += 1
             acts = any(m.label == "PLACE" and m.affirmed for m in found)
             undone = _undone(found, acts)
+            if (
+                not acts
+                and any(m.label == "PLACE" and m.context.status == "negated" for m in found)
+                and not any(m.label in ("LESION", "LOCATION", "BRACKET") for m in found)
+            ):
+                denied = True  # 'No needle placed.', 'no localization performed'
             labels = [
                 m
                 for m in found
@@ -223,6 +230,8 @@ class LesionBuilder:
                     event.biopsy = near[0] if near else None
             facts.intraoperative.extend(e.sentence for e in new if e.intraop)
             events.extend(new)
+            if new and acts and section not in WEAK_SECTIONS:
+                acted = True  # a placement verb in the body, not only device lines
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             grouper = LesionGrouper(self.clock_tolerance)
@@ -247,8 +256,9 @@ class LesionBuilder:
                 doc,
             )
             body = any(e.section not in WEAK_SECTIONS for e in events)
-            if withdrawn or (not body and facts.negated_placements):
-                # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed': a title is no placement
+            if withdrawn or (facts.negated_placements and (not body or (denied and not acted))):
+                # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed', 'Pulled: SAVI SCOUT x2
+                # ... No needle placed': a title or a device list is no placement
                 facts.lesions = []
             facts.lesions = [
                 les
