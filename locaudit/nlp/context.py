@@ -207,26 +207,19 @@ class ContextMatcher:
         return hi - lo - skipped < window
 
     @staticmethod
+    @staticmethod
     def _bracketed(doc: Doc, lo: int, hi: int, forward: bool) -> bool:
-        """Is the trigger inside parentheses that close before the mention (or open after
-        it)? '(bx 10/02 benign; prior clip not seen): tomo scout + stereo pair' - the
-        aside's 'prior' and 'not' stay in the aside."""
-        depth = 0
-        if forward:
-            for i in range(lo, hi):
-                for char in doc[i].text:  # '):' is one token
-                    if char == "(":
-                        depth += 1
-                    elif char == ")":
-                        if depth == 0:
-                            return True
-                        depth -= 1
+        """Is the trigger inside parentheses that close before the mention? '(bx 10/02 benign;
+        prior clip not seen): tomo scout + stereo pair' - the aside's 'prior' and 'not' stay
+        in the aside. (An aside still speaks of what it follows: 'Site 2 (not done)'.)"""
+        if not forward:
             return False
-        for i in range(hi - 1, lo - 1, -1):
-            for char in reversed(doc[i].text):
-                if char == ")":
+        depth = 0
+        for i in range(lo, hi):
+            for char in doc[i].text:  # '):' is one token
+                if char == "(":
                     depth += 1
-                elif char == "(":
+                elif char == ")":
                     if depth == 0:
                         return True
                     depth -= 1

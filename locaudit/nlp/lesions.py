@@ -104,7 +104,7 @@ class LesionBuilder:
         # guidance and sides said in one labelled lesion's paragraph are that lesion's only
         scoped_guides: set[tuple[int, int]] = set()
         scoped_sides: set[tuple[int, int]] = set()
-        acted = denied = False
+        acted = denied = one_amended = False
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -201,6 +201,10 @@ class LesionBuilder:
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum":
                 amendments.extend(fills.amendments(found))
+                counts = [count_value(m.text) for m in found if m.label == "COUNT" and m.affirmed]
+                if 1 in counts and any(m.label in ("BRACKET", "DEVICE") for m in found):
+                    # 'Amendment: both wires mark ONE lesion', '... bracketing, single lesion'
+                    one_amended = True
                 if any(m.label == "PLACE" and m.context.status == "negated" for m in found):
                     # 'Correction: the 2:00 Magseed was NOT placed today.'
                     retracted_clocks.extend(clock_values(found))
@@ -238,7 +242,8 @@ class LesionBuilder:
             default_side = self._default_laterality(by_sentence, sections, scoped_sides)
             default_guidance = self._default_guidance(mentions, sections, scoped_guides)
             facts.lesions = grouper.group(events, default_side, default_guidance)
-            if fills.single_stated(by_sentence) and fills.alike(facts.lesions):
+            single = one_amended or fills.single_stated(by_sentence)
+            if single and fills.alike(facts.lesions):
                 facts.lesions = fills.merged(facts.lesions)
             fills.place_labelled(facts.lesions, by_sentence)
             fills.amend(facts.lesions, amendments)
