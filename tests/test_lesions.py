@@ -416,3 +416,13 @@ def test_device_list_with_no_needle_placed_is_no_placement(facts_of):
     )
     stopped = facts_of(note.format(stop="12:45 Rescheduled. No needle placed.\n"))
     assert stopped.lesions == []
+
+
+def test_addendum_leaving_a_lesions_side_under_review(facts_of):
+    facts = facts_of(
+        "PROCEDURE: Prone stereotactic table. Lesion 1: left breast 11:00, stereo pair, tag "
+        "deployed. Lesion 2: left breast 3:00, stereo pair, second tag deployed.\n\n"
+        "ADDENDUM: The laterality of lesion 2 is under review and will be clarified."
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", None]
+    assert facts.session_unclear == []

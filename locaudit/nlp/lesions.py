@@ -105,6 +105,7 @@ class LesionBuilder:
         scoped_guides: set[tuple[int, int]] = set()
         scoped_sides: set[tuple[int, int]] = set()
         acted = denied = one_amended = False
+        side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -125,6 +126,13 @@ class LesionBuilder:
             if consult and section == "other":
                 section = "history"
             sent_span = _trim(sent)
+            unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
+            if unsettled and {t.lower_ for t in sent} & SIDE_WORDS:
+                # 'The laterality of lesion 2 is under review': that lesion's side is open, not
+                # the session
+                named = [m for m in found if m.label == "LESION" and m.value != "next"]
+                side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
+                found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
             self._session_facts(facts, found, sent_span, section)
             if section in EXCLUDED_SECTIONS:
                 continue
@@ -276,6 +284,9 @@ class LesionBuilder:
             ]
             if not side_amended:
                 _side_conflicts(facts.lesions, stated_sides)
+            for lesion in facts.lesions:
+                if lesion.label is not None and lesion.label in side_doubts:
+                    lesion.laterality = None
         return facts
 
     def _breast_note(self, mentions: list[Mention], sections: Sections) -> bool:
@@ -520,6 +531,7 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
             lesion.laterality = None
 
 
+SIDE_WORDS = frozenset({"laterality", "side", "sides"})
 WHOLE_REPORT = frozenset({"report", "procedure", "sections", "section", "above", "impression"})
 ATTRIBUTE_WORDS = frozenset({"laterality", "side", "guidance", "device", "location", "clock"})
 
