@@ -228,8 +228,9 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
 
 
 def _same_session(facts: NoteFacts) -> bool | None:
-    """True for two or more lesions placed today, unless the note also says one of them (the
-    same clock face) may have been placed at another time and never says 'same session'."""
+    """True for two or more lesions placed today, unless the note also doubts it (a device at
+    that clock face placed at another time, an addendum, 'cannot confirm ... same visit') and
+    says 'same session' nowhere, or only before the doubt."""
     if len(facts.lesions) >= 2:
         doubted = any(
             les.clock is not None and clock_distance(les.clock, c) < 0.5
@@ -241,7 +242,12 @@ def _same_session(facts: NoteFacts) -> bool | None:
             or any(les.session_doubt for les in facts.lesions)
             or bool(facts.session_unclear)
         )
-        return None if doubted and not facts.same_session_statements else True
+        if not doubted:
+            return True
+        # 'same session' settles a doubt, unless the doubt is said after it (an addendum)
+        latest_tie = max((start for start, _ in facts.same_session_statements), default=-1)
+        latest_doubt = max((start for start, _ in facts.session_unclear), default=-1)
+        return None if latest_tie < 0 or latest_doubt > latest_tie else True
     if facts.other_session:
         return False
     return None
