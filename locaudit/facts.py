@@ -24,6 +24,8 @@ class LesionFact:
     purpose: str = "localization"  # localization | biopsy_marker
     clock: float | None = None
     quadrant: str | None = None
+    depth: str | None = None  # anterior | middle | posterior
+    nipple_cm: float | None = None  # distance from the nipple
     location: str | None = None
     location_span: Span | None = None
     bracketed: bool = False
@@ -48,6 +50,7 @@ class NoteFacts:
     same_session_statements: list[Span] = field(default_factory=list)
     session_unclear: list[Span] = field(default_factory=list)  # 'cannot confirm ... same visit'
     stated_count: int | None = None
+    separate_stated: bool = False  # 'two separate lesions', 'a distinct site'
     stated_count_span: Span | None = None
     nonbreast_devices: list[Span] = field(default_factory=list)
     intraoperative: list[Span] = field(default_factory=list)  # placed by the surgeon in the OR

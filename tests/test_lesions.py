@@ -426,3 +426,19 @@ def test_addendum_leaving_a_lesions_side_under_review(facts_of):
     )
     assert [les.laterality for les in facts.lesions] == ["left", None]
     assert facts.session_unclear == []
+
+
+def test_depth_tells_apart_lesions_at_one_clock_face_only_when_called_separate():
+    def note(statement: str) -> str:
+        return (
+            "Stereotactic SCOUT localization, left breast 10:00. Prone table.\n"
+            "Reflector 1: anterior depth, 2 cm FN, deployed after a stereo pair.\n"
+            "Reflector 2: posterior depth, 7 cm FN, deployed after a new stereo pair.\n"
+            f"{statement}"
+        )
+
+    separate = locaudit.assess(note("The two are separate lesions, 5 cm apart.\n"))
+    unsaid = locaudit.assess(note(""))
+    assert separate.verdict == "supported" and len(separate.lesions) == 2
+    assert unsaid.verdict == "needs_review"
+    assert "MISSING_LOCATION" in [f.code for f in unsaid.findings]

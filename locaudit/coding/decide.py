@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from locaudit.coding.tables import Tables, load_tables
 from locaudit.facts import LesionFact, NoteFacts, Span
-from locaudit.nlp.places import clock_distance
+from locaudit.nlp.places import apart_in_depth, clock_distance
 
 
 @dataclass(slots=True)
@@ -85,8 +85,10 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
     return sorted(sides, key=lambda m: m != "RT")
 
 
-def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
-    """R25: each lesion must be identifiable, by its breast or by where it is in it."""
+def _told_apart(lesion: LesionFact, others: list[LesionFact], separate: bool) -> bool:
+    """R25: each lesion must be identifiable, by its breast or by where it is in it. At one
+    clock face, depth or distance from the nipple tells two lesions apart only if the note
+    also says they are separate (``separate``): else two devices may mark one lesion."""
     side = lesion.laterality
     if lesion.clock is not None and lesion.label is None:
         # 10:00 and 10:30 in one breast, neither named as its own lesion: separate lesions or
@@ -97,6 +99,7 @@ def _told_apart(lesion: LesionFact, others: list[LesionFact]) -> bool:
                 and other.label is None
                 and other.laterality in (side, None)
                 and clock_distance(lesion.clock, other.clock) <= 1.0
+                and not (separate and apart_in_depth(lesion, other))
             ):
                 return False
     if lesion.clock is None and lesion.quadrant is not None:
@@ -169,7 +172,8 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 problems.append(("MISSING_LATERALITY", i, les.evidence[:1]))
             if not les.device_named:
                 problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
-            if not _told_apart(les, [other for _, other in candidates if other is not les]):
+            others = [other for _, other in candidates if other is not les]
+            if not _told_apart(les, others, facts.separate_stated):
                 problems.append(("MISSING_LOCATION", i, les.evidence[:1]))
             if les.guidance is None:
                 code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"

@@ -24,8 +24,10 @@ from locaudit.nlp.mentions import (
     Mention,
     clock_value,
     count_value,
+    depth_of,
     gap,
     marker_name,
+    nipple_cm,
 )
 
 # Title, findings, impression and procedure summaries restate lesions (grouping lets them only
@@ -59,6 +61,8 @@ class Event:
     laterality_span: tuple[int, int] | None = None
     clock: float | None = None
     quadrant: str | None = None
+    depth: str | None = None
+    nipple_cm: float | None = None
     location: list[Mention] = field(default_factory=list)
     guidance: str | None = None
     guidance_span: tuple[int, int] | None = None
@@ -396,6 +400,16 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     event.quadrant = quadrant.value if quadrant else None
     if quadrant is None and not several and clock is None:  # its own place is the place
         event.quadrant = focus.get("quadrant")
+    # depth and distance from the nipple tell apart lesions at one clock face ('12:00,
+    # anterior depth, 2 cm FN' and '12:00, posterior depth, 8 cm FN')
+    depth = nearest([m for m in found if m.label == "LOCATION" and m.value == "depth"])
+    distance = nearest([m for m in found if m.label == "LOCATION" and m.value == "distance"])
+    event.depth = depth_of(depth) if depth else None
+    event.nipple_cm = nipple_cm(distance) if distance else None
+    if clock is None and not several and not own_quadrant:
+        event.depth = event.depth or focus.get("depth")
+        if event.nipple_cm is None:
+            event.nipple_cm = focus.get("nipple_cm")
     event.location = [m for m in found if m.label == "LOCATION"] or focus.get("location", [])
     named = [m for m in found if m.label == "DEVICE" and marker_name(m) is not None]
     target = nearest(named)

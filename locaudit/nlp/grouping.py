@@ -14,7 +14,7 @@ from __future__ import annotations
 from locaudit.facts import LesionFact
 from locaudit.nlp.events import WEAK_SECTIONS, Event
 from locaudit.nlp.mentions import DEVICE_ORDER, MARKERS
-from locaudit.nlp.places import clock_distance, quadrant_has
+from locaudit.nlp.places import apart_in_depth, clock_distance, quadrant_has
 
 
 class LesionGrouper:
@@ -133,6 +133,7 @@ class LesionGrouper:
             target = (exact or unplaced or [None])[-1]
             if target is not None and not event.own_place and self._one_more(target, event, weak):
                 event.clock = event.quadrant = None  # the focus's place is the other lesion's
+                event.depth = event.nipple_cm = None
                 event.location = []
                 return None
             return target
@@ -145,6 +146,7 @@ class LesionGrouper:
             target = fitting[0]
         if target is not None and self._one_more(target, event, weak):
             event.location = []
+            event.depth = event.nipple_cm = None
             return None
         return target
 
@@ -185,6 +187,8 @@ class LesionGrouper:
             return event.correction
         if bracket or event.bracket:
             return True
+        if apart_in_depth(lesion, event):
+            return False
         if (
             event.clock is not None
             and lesion.clock is not None
@@ -229,6 +233,9 @@ class LesionGrouper:
             and (lesion.clock is None or quadrant_has(event.quadrant, lesion.clock, sides))
         ):
             lesion.quadrant = event.quadrant
+        lesion.depth = lesion.depth or event.depth
+        if lesion.nipple_cm is None:
+            lesion.nipple_cm = event.nipple_cm
         if event.location and lesion.location is None:
             first, last = event.location[0], event.location[-1]
             lesion.location = ", ".join(m.text for m in event.location)
@@ -251,7 +258,9 @@ def _same_spot(lesion: LesionFact, event: Event) -> bool:
         event.clock is not None
         and lesion.clock is not None
         and clock_distance(event.clock, lesion.clock) < 0.5
+        and not apart_in_depth(lesion, event)
     )
+
 
 
 def _distinct(event: Event) -> bool:

@@ -44,7 +44,9 @@ from locaudit.nlp.mentions import (
     clock_value,
     clock_values,
     count_value,
+    depth_of,
     lesion_number,
+    nipple_cm,
     read_mentions,
 )
 from locaudit.nlp.places import clock_distance, quadrant_has
@@ -136,6 +138,12 @@ class LesionBuilder:
             self._session_facts(facts, found, sent_span, section)
             if section in EXCLUDED_SECTIONS:
                 continue
+            if {t.lower_ for t in sent} & SEPARATE_WORDS and any(
+                (m.label in ("COUNT", "LESION") or (m.label == "BREAST" and m.value == "finding"))
+                and m.affirmed
+                for m in found
+            ):  # 'The two lesions are 6 cm apart and are separate lesions'
+                facts.separate_stated = True
             if section != focus_section or focus_age > self.focus_sentences:
                 focus, focus_section, focus_age = {}, section, 0
             focus_age += 1
@@ -155,6 +163,8 @@ class LesionBuilder:
                 and m.context.status not in ("negated", "hypothetical")
                 and (m.value != "next" or acts)  # 'a separate lesion' names one only when placed
             ]
+            if any(m.value != "next" for m in labels):  # 'Lesion 2 is the separate cluster'
+                labels = [m for m in labels if m.value != "next"]
             for ref in labels:
                 value = lesion_number(ref.text) if ref.value != "next" else None
                 if value is None:  # 'a separate lesion': one after those placed so far
@@ -408,6 +418,10 @@ class LesionBuilder:
                 focus["clock"] = clock_value(m.text)
             elif m.label == "LOCATION" and m.value in QUADRANTS:
                 focus["quadrant"] = m.value
+            elif m.label == "LOCATION" and m.value == "depth":
+                focus["depth"] = depth_of(m)
+            elif m.label == "LOCATION" and m.value == "distance":
+                focus["nipple_cm"] = nipple_cm(m)
         # the latest guidance said wins: 'Targeted by tomosynthesis alone' after the first
         # lesion's stereo pair; within one sentence a real modality beats tomosynthesis
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
@@ -531,6 +545,7 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
             lesion.laterality = None
 
 
+SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
 WHOLE_REPORT = frozenset({"report", "procedure", "sections", "section", "above", "impression"})
 ATTRIBUTE_WORDS = frozenset({"laterality", "side", "guidance", "device", "location", "clock"})

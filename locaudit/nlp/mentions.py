@@ -213,3 +213,24 @@ def gap(a: Mention, b: Mention) -> int:
     if a.start < b.end and b.start < a.end:
         return 0
     return b.start - a.end if b.start >= a.end else a.start - b.end
+
+
+_CM = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm)?", re.IGNORECASE)
+
+
+def depth_of(m: Mention) -> str | None:
+    """'posterior depth' -> 'posterior', 'mid depth' -> 'middle'."""
+    text = m.text.lower()
+    for word, depth in (("anter", "anterior"), ("poster", "posterior"), ("mid", "middle")):
+        if word in text:
+            return depth
+    return None
+
+
+def nipple_cm(m: Mention) -> float | None:
+    """'6 cm FN' -> 6.0, '45 mm from the nipple' -> 4.5."""
+    found = _CM.search(m.text)
+    if not found:
+        return None
+    value = float(found.group(1))
+    return value / 10 if (found.group(2) or "").lower() == "mm" else value

@@ -9,6 +9,8 @@ quadrant names, with no knowledge of mentions.
 
 from __future__ import annotations
 
+from typing import Any
+
 # Clock hours (from, to) of each quadrant, by breast, as the viewer facing the patient reads
 # them: the right upper outer quadrant runs from 9 to 12 o'clock.
 _QUADRANT_HOURS = {
@@ -36,3 +38,16 @@ def clock_distance(a: float, b: float) -> float:
     """Hours between two clock faces the short way round: 11:00 and 1:00 are 2 hours apart."""
     d = abs(a - b) % 12
     return min(d, 12 - d)
+
+
+NIPPLE_CM_APART = 2.0  # this much further from the nipple is another lesion at one clock face
+
+
+def apart_in_depth(one: Any, other: Any) -> bool:
+    """Another depth third, or 2 cm or more further from the nipple: not the same lesion
+    ('12:00, anterior depth, 2 cm FN' and '12:00, posterior depth, 8 cm FN'). Takes lesions
+    or placement events (anything with ``depth`` and ``nipple_cm``)."""
+    if one.depth and other.depth and one.depth != other.depth:
+        return True
+    near, far = one.nipple_cm, other.nipple_cm
+    return near is not None and far is not None and abs(near - far) >= NIPPLE_CM_APART
