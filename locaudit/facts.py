@@ -51,6 +51,7 @@ class NoteFacts:
     session_unclear: list[Span] = field(default_factory=list)  # 'cannot confirm ... same visit'
     stated_count: int | None = None
     separate_stated: bool = False  # 'two separate lesions', 'a distinct site'
+    places_stated: int = 0  # distinct places the note names (clock faces, quadrants, depths)
     stated_count_span: Span | None = None
     nonbreast_devices: list[Span] = field(default_factory=list)
     intraoperative: list[Span] = field(default_factory=list)  # placed by the surgeon in the OR

@@ -85,10 +85,14 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
     return sorted(sides, key=lambda m: m != "RT")
 
 
-def _told_apart(lesion: LesionFact, others: list[LesionFact], separate: bool) -> bool:
+def _told_apart(
+    lesion: LesionFact, others: list[LesionFact], separate: bool, places: int
+) -> bool:
     """R25: each lesion must be identifiable, by its breast or by where it is in it. At one
     clock face, depth or distance from the nipple tells two lesions apart only if the note
-    also says they are separate (``separate``): else two devices may mark one lesion."""
+    also says they are separate (``separate``): else two devices may mark one lesion.
+    Numbered lesions called separate are told apart when the note names a place for each
+    (``places``: how many distinct places it names)."""
     side = lesion.laterality
     if lesion.clock is not None and lesion.label is None:
         # 10:00 and 10:30 in one breast, neither named as its own lesion: separate lesions or
@@ -109,6 +113,13 @@ def _told_apart(lesion: LesionFact, others: list[LesionFact], separate: bool) ->
             if other.laterality in (side, None) and other.quadrant == lesion.quadrant:
                 return False
     if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:
+        return True
+    if (
+        separate
+        and places > len(others)
+        and lesion.label is not None
+        and all(o.label not in (None, lesion.label) for o in others)
+    ):  # 'Lesion 1: ... Lesion 2: ...', 'two separate lesions', each place named somewhere
         return True
     return side is not None and all(o.laterality not in (side, None) for o in others)
 
@@ -173,7 +184,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
             if not les.device_named:
                 problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
             others = [other for _, other in candidates if other is not les]
-            if not _told_apart(les, others, facts.separate_stated):
+            if not _told_apart(les, others, facts.separate_stated, facts.places_stated):
                 problems.append(("MISSING_LOCATION", i, les.evidence[:1]))
             if les.guidance is None:
                 code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"

@@ -90,6 +90,7 @@ class LesionBuilder:
                 index += 1
             by_sentence.append((sent, bucket))
         seed_kind = self._seed_kind(mentions)
+        facts.places_stated = _places_stated(mentions)
         events: list[Event] = []
         focus: dict = {}
         focus_section = None
@@ -493,6 +494,16 @@ class LesionBuilder:
                 value = count_value(m.text)
                 if value and value >= (facts.stated_count or 0):
                     facts.stated_count, facts.stated_count_span = value, m.span
+
+
+def _places_stated(mentions: list[Mention]) -> int:
+    """How many distinct places the note names anywhere (history included): clock faces and
+    quadrants, or depth thirds when they outnumber them ('12:00 anterior ... 12:00 posterior')."""
+    named = [m for m in mentions if m.label == "LOCATION" and m.context.status != "negated"]
+    clocks = {clock_value(m.text) for m in named if m.value == "clock"} - {None}
+    quadrants = {m.value for m in named if m.value in QUADRANTS}
+    depths = {depth_of(m) for m in named if m.value == "depth"} - {None}
+    return max(len(clocks) + len(quadrants), len(depths))
 
 
 def _undone(found: list[Mention], acts: bool) -> bool:

@@ -21,6 +21,7 @@ from spacy.util import (
 )
 
 RTF_CONTROL = r"\\[a-z]{1,12}-?[0-9]{0,4}"
+KEY_VALUE = r"(?<=[A-Za-z0-9_])=(?=\S)"  # 'SITE_1_LOCATION=1:00' from database exports
 
 
 @registry.tokenizers("locaudit.tokenizer.v1")
@@ -29,7 +30,7 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
     def make(nlp: Language) -> Tokenizer:
         defaults = English.Defaults
         suffixes = [RTF_CONTROL + "$", *(defaults.suffixes or [])]
-        infixes = [RTF_CONTROL, *(defaults.infixes or [])]
+        infixes = [RTF_CONTROL, KEY_VALUE, *(defaults.infixes or [])]
         return Tokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
