@@ -19,6 +19,7 @@ class LesionFact:
     laterality: str | None = None  # left | right
     guidance: str | None = None  # stereotactic | mammographic | ultrasound | mri
     tomosynthesis_only: bool = False
+    guidance_own: bool = False  # said in a sentence of this lesion's own, not carried over
     devices: list[str] = field(default_factory=list)
     device_named: bool = True  # False: "localized" with no device named
     purpose: str = "localization"  # localization | biopsy_marker

@@ -66,6 +66,7 @@ class Event:
     location: list[Mention] = field(default_factory=list)
     guidance: str | None = None
     guidance_span: tuple[int, int] | None = None
+    guidance_own: bool = False  # said in the event's own sentence, not the focus's
     tomo: bool = False
     bracket: bool = False
     biopsy: tuple[int, int] | None = None
@@ -419,6 +420,7 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     guide = nearest(real)
     if guide:
         event.guidance, event.guidance_span = guide.value, guide.span
+        event.guidance_own = True
     elif guides:
         event.tomo = True
     elif "guidance" in focus:

@@ -210,8 +210,13 @@ class LesionGrouper:
             event.correction
             or (lesion.guidance is None and not lesion.tomosynthesis_only)
             or (lesion.tomosynthesis_only and not fill_only)  # stereo + tomo is stereotactic
+            # its own sentence's modality beats one carried over from the lesion before:
+            # '... the patient was moved to the US room and a reflector was placed under
+            # real-time ultrasound guidance'
+            or (event.guidance_own and not lesion.guidance_own and not fill_only)
         ):
             lesion.guidance = event.guidance
+            lesion.guidance_own = lesion.guidance_own or event.guidance_own
             lesion.tomosynthesis_only = False
             if event.guidance_span:
                 lesion.guidance_evidence.append(event.guidance_span)
