@@ -442,3 +442,17 @@ def test_depth_tells_apart_lesions_at_one_clock_face_only_when_called_separate()
     assert separate.verdict == "supported" and len(separate.lesions) == 2
     assert unsaid.verdict == "needs_review"
     assert "MISSING_LOCATION" in [f.code for f in unsaid.findings]
+
+
+def test_html_export_lines_and_headers(facts_of):
+    facts = facts_of(
+        "<p><b>PROCEDURE:</b><br/>Lesion 1 (right 8:00): stereo pair, hookwire deployed."
+        "<br/>Lesion 2 (right 12:00): targeted on the tomosynthesis stack alone; no stereo "
+        "pair was obtained. A hookwire was deployed.</p>"
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+
+
+def test_database_keys_are_split_from_their_values(nlp):
+    words = [t.text for t in nlp.make_doc("SITE_1_LOCATION=1:00 Lesion1.Laterality: Right")]
+    assert words[:3] == ["SITE_1_LOCATION", "=", "1:00"] and "Lesion1" in words

@@ -27,9 +27,11 @@ _PARAGRAPH_END = re.compile(
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
     r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:(?!\d)|(?i:today|this session)\b))"
 )
-# bullets, list numbers, HTML spaces and RTF control words ('\\b PROCEDURE:\\b0') before a header
+# bullets, list numbers, HTML tags and spaces, RTF control words ('\\b PROCEDURE:\\b0') before a
+# header
 _LINE_PREFIX = (
-    r"^[ \t]*(?:\\[a-z]{1,12}-?[0-9]{0,4}[ \t]*)*(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
+    r"^[ \t]*(?:\\[a-z]{1,12}-?[0-9]{0,4}[ \t]*|</?[a-z]{1,6}/?>[ \t]*)*"
+    r"(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 )
 
 

@@ -15,6 +15,10 @@ from spacy.tokens import Doc
 
 _FINAL = frozenset({".", "!", "?"})
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
+# HTML exports break lines with tags, not newlines ('...deployed.<br/>Lesion 2 (right 12:00)')
+_HTML_BREAKS = frozenset(
+    {"<br>", "<br/>", "<br />", "<p>", "</p>", "<tr>", "</tr>", "<li>", "</li>", "<div>", "</div>"}
+)
 
 
 _MID_PHRASE = frozenset(
@@ -65,7 +69,11 @@ class Segmenter:
                         starts[i + 1] = True
                 continue
             if (prev_word is not None and prev_word.text in _FINAL and not starts[i]) or (
-                prev_word is not None and token.text in _BULLETS and doc[i - 1].is_space
+                prev_word is not None
+                and (
+                    (token.text in _BULLETS and doc[i - 1].is_space)
+                    or prev_word.lower_ in _HTML_BREAKS
+                )
             ):
                 starts[i] = True
             prev_word = token

@@ -1,9 +1,10 @@
-"""The tokenizer: spaCy's English rules plus RTF control words as tokens of their own.
+"""The tokenizer: spaCy's English rules plus the debris of EHR exports as tokens of their own.
 
 EHR exports often carry RTF remnants (``4:00\\par``, ``ROARK\\tab``, ``PROCEDURE:\\b0``). Left
 glued to the word before them they hide clock faces and headers from the patterns, and the
 note must not be rewritten (evidence offsets point into the original text), so the tokenizer
-splits them off instead.
+splits them off instead. The same holds for HTML tags ('depth.<br/>Lesion 2') and database keys
+('SITE_1_LOCATION=1:00', 'Lesion1.Laterality: Right').
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from spacy.util import (
 
 RTF_CONTROL = r"\\[a-z]{1,12}-?[0-9]{0,4}"
 KEY_VALUE = r"(?<=[A-Za-z0-9_])=(?=\S)"  # 'SITE_1_LOCATION=1:00' from database exports
+KEY_PATH = r"(?<=[A-Za-z0-9_])\.(?=[A-Z][a-z])"  # 'Lesion1.Laterality:' (not 'U.S.')
+HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,10}\s*/?>"  # '<br/>', '<p>', '</td>' in HTML exports
+BEFORE_TAG = r"(?<=\w)[.,:;](?=</?[A-Za-z])"  # 'depth.<br/>Lesion 2'
+
 
 
 @registry.tokenizers("locaudit.tokenizer.v1")
@@ -29,12 +34,14 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's English tokenizer with RTF control words split off as suffixes and infixes."""
     def make(nlp: Language) -> Tokenizer:
         defaults = English.Defaults
-        suffixes = [RTF_CONTROL + "$", *(defaults.suffixes or [])]
-        infixes = [RTF_CONTROL, KEY_VALUE, *(defaults.infixes or [])]
+        prefixes = [HTML_TAG, *(defaults.prefixes or [])]
+        suffixes = [RTF_CONTROL + "$", HTML_TAG + "$", *(defaults.suffixes or [])]
+        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH]
+        infixes = [*exports, *(defaults.infixes or [])]
         return Tokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
-            prefix_search=compile_prefix_regex(defaults.prefixes or []).search,
+            prefix_search=compile_prefix_regex(prefixes).search,
             suffix_search=compile_suffix_regex(suffixes).search,
             infix_finditer=compile_infix_regex(infixes).finditer,
             token_match=defaults.token_match,
