@@ -24,13 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.attrs import LOWER, SHAPE
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
-from locaudit.nlp.matching import back, forget_compact, without_space
+from locaudit.nlp.matching import RuleMatcher, forget_compact
 from locaudit.rules import ContextRule, load_context
 
 PRECEDENCE = ("NEGATED", "HYPOTHETICAL", "HISTORICAL")
@@ -59,32 +57,14 @@ AFFIRMED = ContextResult("affirmed", False)
 class ContextMatcher:
     """The trigger/scope engine, usable on any (doc, mention) pair, pipeline or not.
 
-    Built once: phrase rules go to one ``PhraseMatcher`` on LOWER, token-pattern rules to a
-    ``Matcher``. The Matcher is the slow part (Python predicates per token), so it only runs on
-    a doc that holds, for every token of some pattern, a token with an allowed LOWER/SHAPE
-    value (one ``to_array`` and set checks); patterns it cannot gate (REGEX, operators) always run.
+    Built once: the trigger rules go to a :class:`~locaudit.nlp.matching.RuleMatcher` (phrases
+    on LOWER, token patterns in the lexical matcher), the same machinery as the concepts.
     Per-rule fields are copied into plain tuples so ``classify`` does no attribute lookups.
     """
 
     def __init__(self, nlp: Language, patterns_dir: str | None = None) -> None:
         self.rules: tuple[ContextRule, ...] = load_context(patterns_dir)
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._tokens = Matcher(nlp.vocab, validate=True)
-        self._index: dict[int, int] = {}
-        self._gates: list[tuple[tuple[int, frozenset[int]], ...]] | None = []
-        for i, rule in enumerate(self.rules):
-            key = f"context{i}"
-            self._index[nlp.vocab.strings.add(key)] = i
-            if isinstance(rule.pattern, str):
-                self._phrases.add(key, [nlp.make_doc(rule.pattern)])
-            else:
-                self._tokens.add(key, [rule.pattern])
-                gate = _gate(nlp, rule.pattern)
-                if gate is None or self._gates is None:
-                    self._gates = None  # one ungated pattern: always run the Matcher
-                else:
-                    self._gates.append(gate)
-        self._has_tokens = len(self._tokens) > 0
+        self._matcher = RuleMatcher(nlp, [rule.pattern for rule in self.rules])
         self._category = tuple(rule.category for rule in self.rules)
         self._forward = tuple(r.direction in ("forward", "bidirectional") for r in self.rules)
         self._backward = tuple(r.direction in ("backward", "bidirectional") for r in self.rules)
@@ -96,19 +76,6 @@ class ContextMatcher:
             for rule in self.rules
         )
 
-    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        if not self._has_tokens:
-            return []
-        if self._gates is not None:
-            table = doc.to_array(_GATE_COLUMNS)
-            present = {LOWER: set(table[:, 0].tolist()), SHAPE: set(table[:, 1].tolist())}
-            if not any(
-                all(not values.isdisjoint(present[attr]) for attr, values in gate)
-                for gate in self._gates
-            ):
-                return []
-        return self._tokens(doc)
-
     def triggers(self, doc: Doc) -> list[Trigger]:
         """All triggers in the doc, overlaps resolved longest-first, pseudo-triggers removed.
 
@@ -117,10 +84,7 @@ class ContextMatcher:
         A trigger inside a longer one gives way ('no' in 'no change'); partly overlapping ones
         both stand ('was scheduled' | 'scheduled for').
         """
-        index = self._index
-        compact, where = without_space(doc)
-        found = [(index[m], *back(where, s, e)) for m, s, e in self._phrases(compact)]
-        found.extend((index[m], *back(where, s, e)) for m, s, e in self._token_matches(compact))
+        found = list(self._matcher(doc))
         if not found:
             return []
         found.sort(key=lambda t: (t[1] - t[2], t[1]))
@@ -212,8 +176,11 @@ class ContextMatcher:
         """Is the trigger inside parentheses that close before the mention? '(bx 10/02 benign;
         prior clip not seen): tomo scout + stereo pair' - the aside's 'prior' and 'not' stay
         in the aside. (An aside still speaks of what it follows: 'Site 2 (not done)'.)"""
-        if not forward:
+        if not forward or lo >= hi:
             return False
+        first, last = doc[lo], doc[hi - 1]
+        if ")" not in doc.text[first.idx : last.idx + len(last)]:
+            return False  # the common case: no aside closes in between
         depth = 0
         for i in range(lo, hi):
             for char in doc[i].text:  # '):' is one token
@@ -248,28 +215,6 @@ def _first_line_end(doc: Doc) -> int:
 
 _LIST_GLUE = frozenset((",", "or", "and", "nor", "/"))
 _ALL = frozenset(("NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO"))
-_GATE_ATTRS = {"LOWER": LOWER, "SHAPE": SHAPE}
-_GATE_COLUMNS = [LOWER, SHAPE]
-
-
-def _gate(nlp: Language, pattern: list[dict]) -> tuple[tuple[int, frozenset[int]], ...] | None:
-    """For a token pattern, one (attr, allowed value hashes) per token; None if not gateable."""
-    gate = []
-    for spec in pattern:
-        if "OP" in spec or len(spec) != 1:
-            return None
-        ((name, value),) = spec.items()
-        attr = _GATE_ATTRS.get(name)
-        if attr is None:
-            return None
-        if isinstance(value, str):
-            values = [value]
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            values = value["IN"]
-        else:
-            return None
-        gate.append((attr, frozenset(nlp.vocab.strings.add(v) for v in values)))
-    return tuple(gate)
 
 
 class Context:

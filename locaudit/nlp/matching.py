@@ -81,8 +81,10 @@ def without_space(doc: Doc) -> tuple[Doc, list[int] | None]:
     flags = doc.to_array(IS_SPACE)
     if not flags.any():
         return doc, None
-    where = [i for i, space in enumerate(flags.tolist()) if not space]
-    words = [doc[i].text for i in where]
+    where = (flags == 0).nonzero()[0].tolist()
+    if not where or where[-1] == len(where) - 1:
+        return doc, None  # whitespace only at the end: nothing between words to skip
+    words = [token.text for token in doc if not token.is_space]
     compact = Doc(doc.vocab, words=words, spaces=[True] * len(words))
     doc.user_data[_COMPACT] = (len(doc), compact, where)  # concepts and context share it
     return compact, where
