@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from locaudit.nlp.extensions import CONCEPTS_KEY, register_extensions
+from locaudit.nlp.extensions import CONCEPTS_KEY, note_text, register_extensions
 from locaudit.nlp.matching import RuleMatcher, forget_compact
+from locaudit.nlp.segment import sentence_bounds
 from locaudit.rules import ContextRule, load_context
 
 PRECEDENCE = ("NEGATED", "HYPOTHETICAL", "HISTORICAL")
@@ -179,7 +180,7 @@ class ContextMatcher:
         if not forward or lo >= hi:
             return False
         first, last = doc[lo], doc[hi - 1]
-        if ")" not in doc.text[first.idx : last.idx + len(last)]:
+        if ")" not in note_text(doc)[first.idx : last.idx + len(last)]:
             return False  # the common case: no aside closes in between
         depth = 0
         for i in range(lo, hi):
@@ -236,7 +237,7 @@ class Context:
         triggers = [
             t for t in triggers if t.start >= first_line or self.engine.rules[t.rule].first_line
         ]
-        sents = [(sent.start, sent.end) for sent in doc.sents]  # once: Token.sent rescans
+        sents = sentence_bounds(doc)  # once: Token.sent rescans
         results = []
         index = 0
         for span in mentions:  # mentions are sorted by start

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
+from locaudit.nlp.extensions import note_text
 from locaudit.nlp.mentions import (
     DEFINITE,
     MARKERS,
@@ -272,7 +273,8 @@ def _respectively(
     """'a marker clip and a hookwire were placed at the subareolar and upper outer quadrant
     lesions, respectively': the n-th device goes to the n-th place. Re-anchors each event at its
     place (so it reads the side written there) and returns what each event is told."""
-    if len(anchors) < 2 or "respectively" not in doc.text[sent_span[0] : sent_span[1]].lower():
+    said = note_text(doc)[sent_span[0] : sent_span[1]]
+    if len(anchors) < 2 or "respectively" not in said.lower():
         return []
     last = max(start for _kind, start in anchors)
     word = next((t.i for t in doc[last : last + 40] if t.lower_ == "respectively"), None)
@@ -321,7 +323,8 @@ def _spread(
         clocks = [m for m in focus.get("location", []) if m.value == "clock"]
     if not all(c.context.status == "affirmed" for c in clocks):
         return []
-    ranges = [doc.text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
+    text = note_text(doc)
+    ranges = [text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
     if any(between in ("-", "to", "through", "–") for between in ranges):
         return []  # '9:30-11:00' is the extent of one lesion
     values: list[float] = []

@@ -26,3 +26,20 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+_TEXT = ("locaudit", "text")
+
+
+def note_text(doc: Doc) -> str:
+    """``doc.text``, built once per note: spaCy joins every token each time it is asked, which
+    cost more than a whole component when the lesion and context steps asked per sentence."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:  # a doc's text never changes
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def forget_text(doc: Doc) -> None:
+    """Drop the cached text once the last component ran."""
+    doc.user_data.pop(_TEXT, None)

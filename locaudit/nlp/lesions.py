@@ -32,7 +32,7 @@ from locaudit.nlp.events import (
     other_session,
     sentence_events,
 )
-from locaudit.nlp.extensions import register_extensions
+from locaudit.nlp.extensions import forget_text, note_text, register_extensions
 from locaudit.nlp.grouping import LesionGrouper
 from locaudit.nlp.mentions import (
     LOCALIZING,
@@ -51,6 +51,7 @@ from locaudit.nlp.mentions import (
 )
 from locaudit.nlp.places import clock_distance, quadrant_has
 from locaudit.nlp.sections import section_at
+from locaudit.nlp.segment import sentence_bounds
 
 Sections = list[tuple[int, int, str]]  # (start char, end char, section name), in text order
 
@@ -70,6 +71,7 @@ class LesionBuilder:
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.locaudit_facts``."""
         doc._.locaudit_facts = self.extract(doc)
+        forget_text(doc)
         return doc
 
     def extract(self, doc: Doc) -> NoteFacts:
@@ -79,11 +81,13 @@ class LesionBuilder:
         mentions = read_mentions(doc)
         if not mentions:
             return facts
-        sections = doc._.locaudit_sections or [(0, len(doc.text), "other")]
+        sections = doc._.locaudit_sections or [(0, len(note_text(doc)), "other")]
         facts.breast_note = self._breast_note(mentions, sections)
         by_sentence: SentenceMentions = []
+        lowers = [t.lower_ for t in doc]  # once per note: sentences look words up in it
         index = 0
-        for sent in doc.sents:
+        sents = [doc[start:end] for start, end in sentence_bounds(doc)]
+        for sent in sents:
             bucket = []
             while index < len(mentions) and mentions[index].start < sent.end:
                 bucket.append(mentions[index])
@@ -118,8 +122,8 @@ class LesionBuilder:
         withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
         stated_sides: set[str] = set()  # sides the title and impression give the whole note
-        first_sent = next(iter(doc.sents), None)
-        first_line_end = doc.text.find("\n")
+        first_sent = sents[0] if sents else None
+        first_line_end = note_text(doc).find("\n")
         if first_line_end < 0:  # one line: the title, if any, is its first sentence
             first_line_end = first_sent.end_char if first_sent is not None else 0
         for number, (sent, found) in enumerate(by_sentence):
@@ -129,8 +133,9 @@ class LesionBuilder:
             if consult and section == "other":
                 section = "history"
             sent_span = _trim(sent)
+            words = set(lowers[sent.start : sent.end])
             unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
-            if unsettled and {t.lower_ for t in sent} & SIDE_WORDS:
+            if unsettled and words & SIDE_WORDS:
                 # 'The laterality of lesion 2 is under review': that lesion's side is open, not
                 # the session
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
@@ -139,7 +144,7 @@ class LesionBuilder:
             self._session_facts(facts, found, sent_span, section)
             if section in EXCLUDED_SECTIONS:
                 continue
-            if {t.lower_ for t in sent} & SEPARATE_WORDS and any(
+            if words & SEPARATE_WORDS and any(
                 (m.label in ("COUNT", "LESION") or (m.label == "BREAST" and m.value == "finding"))
                 and m.affirmed
                 for m in found
@@ -204,7 +209,11 @@ class LesionBuilder:
             elif focus.get("nonbreast"):
                 nonbreast = True  # '... and a Magseed was deployed adjacent to the clip.'
 
-            breaks = [t.i for t in sent if t.lower_ in CLAUSE_BREAKS]
+            breaks = (
+                [i for i in range(sent.start, sent.end) if lowers[i] in CLAUSE_BREAKS]
+                if words & CLAUSE_BREAKS
+                else []
+            )
             # the note's first line names the procedure ('Stereotactic biopsy and stereotactic
             # wire localization, left breast.'): a restatement unless it says where
             heading = sent.start_char < first_line_end and not any(
@@ -231,7 +240,6 @@ class LesionBuilder:
                 # 'Disregard the Lesion 2 paragraph above.'
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 retracted |= {lesion_number(m.text) for m in named}
-                words = {t.lower_ for t in sent}
                 if (
                     not named
                     and section == "addendum"

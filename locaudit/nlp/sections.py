@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from locaudit.nlp.extensions import register_extensions
+from locaudit.nlp.extensions import note_text, register_extensions
 from locaudit.rules import load_sections
 
 # Title, history, comparison and plan are a paragraph: an unheaded paragraph after them is the
@@ -75,7 +75,7 @@ class Sections:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.locaudit_sections = self.spans(doc.text)
+        doc._.locaudit_sections = self.spans(note_text(doc))
         return doc
 
 

@@ -10,6 +10,8 @@ lower case). Sentence-final punctuation ends a sentence as usual.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -77,8 +79,9 @@ class Segmenter:
             ):
                 starts[i] = True
             prev_word = token
-        for token, start in zip(doc, starts):
-            token.is_sent_start = start
+        # one array write: setting Token.is_sent_start re-checks the whole doc per token
+        flags = numpy.where(numpy.array(starts), 1, -1).astype("int64").astype("uint64")
+        doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 
@@ -89,3 +92,14 @@ class Segmenter:
 )
 def make_segmenter(nlp: Language, name: str) -> Segmenter:
     return Segmenter()
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of the doc's sentences, read from one array: spaCy's
+    ``doc.sents`` walks every token in Python, which costs more than our own components."""
+    if not len(doc):
+        return []
+    starts = (doc.to_array(SENT_START) == 1).nonzero()[0].tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return list(zip(starts, [*starts[1:], len(doc)]))
