@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from locaudit.nlp.extensions import note_text
+from locaudit.nlp.extensions import note_lowers, note_text
 from locaudit.nlp.mentions import (
     DEFINITE,
     MARKERS,
@@ -530,16 +530,17 @@ def _separated(doc: Doc, a: int, b: int) -> bool:
     hookwire...', 'and then we repositioned the breast', 'subsequently') A bare 'then' inside
     one step ('tomo scout then stereo pair') does not separate."""
     low, high = min(a, b), max(a, b)
+    lowers = note_lowers(doc)
     for i in range(low, high):
-        word = doc[i].lower_
+        word = lowers[i]
         if word in SEQUENCE_WORDS:
             return True
         if (
             word in ("then", "next")
             and i > 0
-            and doc[i - 1].lower_ in (",", "and")
-            and i + 1 < len(doc)
-            and doc[i + 1].lower_ in STEP_OPENERS
+            and lowers[i - 1] in (",", "and")
+            and i + 1 < len(lowers)
+            and lowers[i + 1] in STEP_OPENERS
         ):
             return True  # not ', then deployed a Magseed' (the same step goes on)
     return False

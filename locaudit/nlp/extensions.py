@@ -7,6 +7,7 @@ with ``store_user_data=False`` (the results live in the Assessment, not in seria
 
 from __future__ import annotations
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 
 CONCEPTS_KEY = "locaudit_concepts"  # doc.spans key of the concept mentions
@@ -29,6 +30,7 @@ register_extensions()
 
 
 _TEXT = ("locaudit", "text")
+_LOWERS = ("locaudit", "lowers")
 
 
 def note_text(doc: Doc) -> str:
@@ -40,6 +42,17 @@ def note_text(doc: Doc) -> str:
     return text
 
 
+def note_lowers(doc: Doc) -> list[str]:
+    """Every token's lower-case form, read once per note from one array (a ``Token`` object
+    per look-up is what made the lesion step slow)."""
+    lowers = doc.user_data.get(_LOWERS)
+    if lowers is None:
+        strings = doc.vocab.strings
+        lowers = doc.user_data[_LOWERS] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+    return lowers
+
+
 def forget_text(doc: Doc) -> None:
-    """Drop the cached text once the last component ran."""
+    """Drop the cached text and words once the last component ran."""
     doc.user_data.pop(_TEXT, None)
+    doc.user_data.pop(_LOWERS, None)

@@ -32,7 +32,7 @@ from locaudit.nlp.events import (
     other_session,
     sentence_events,
 )
-from locaudit.nlp.extensions import forget_text, note_text, register_extensions
+from locaudit.nlp.extensions import forget_text, note_lowers, note_text, register_extensions
 from locaudit.nlp.grouping import LesionGrouper
 from locaudit.nlp.mentions import (
     LOCALIZING,
@@ -84,7 +84,7 @@ class LesionBuilder:
         sections = doc._.locaudit_sections or [(0, len(note_text(doc)), "other")]
         facts.breast_note = self._breast_note(mentions, sections)
         by_sentence: SentenceMentions = []
-        lowers = [t.lower_ for t in doc]  # once per note: sentences look words up in it
+        lowers = note_lowers(doc)  # once per note: sentences look words up in it
         index = 0
         sents = [doc[start:end] for start, end in sentence_bounds(doc)]
         for sent in sents:
@@ -537,7 +537,7 @@ def _overlap(a: Mention, b: Mention) -> bool:
 
 def _trim(sent: Span) -> tuple[int, int]:
     """A sentence's character span without its surrounding whitespace: the cited evidence."""
-    text = sent.text
+    text = note_text(sent.doc)[sent.start_char : sent.end_char]
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.start_char + len(text.rstrip())
     return (start, max(start, end))
