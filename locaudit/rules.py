@@ -35,6 +35,7 @@ ConceptLabel = Literal[
     "BREAST",  # words that make a note a breast note
     "INTRAOP",  # placement during the open operation
     "CORRECTION",  # an addendum correcting a fact
+    "INTERRUPT",  # the equipment or room changed mid-session: guidance is not carried over
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

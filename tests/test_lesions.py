@@ -456,3 +456,22 @@ def test_html_export_lines_and_headers(facts_of):
 def test_database_keys_are_split_from_their_values(nlp):
     words = [t.text for t in nlp.make_doc("SITE_1_LOCATION=1:00 Lesion1.Laterality: Right")]
     assert words[:3] == ["SITE_1_LOCATION", "=", "1:00"] and "Lesion1" in words
+
+
+def test_equipment_failure_stops_carrying_guidance(facts_of):
+    facts = facts_of(
+        "Wire localization, left breast, two sites.\n\n"
+        "12 o'clock first on the prone stereo table: stereo pair, wire through the ribbon clip. "
+        "Then the table locked up. I finished the 9 o'clock site and put a second wire there."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+
+
+def test_procedure_log_times_are_not_clock_faces(facts_of):
+    facts = facts_of(
+        "Stereotactic Magseed localization, left breast\n"
+        "10:12 time-out. Prone, CC. Stereo pair on ribbon clip, L 1:00.\n"
+        "10:19 Magseed 1 deployed; post-fire pair ok.\n"
+        "10:45 pt off table. CC/ML: seed 1 at ribbon clip.\n"
+    )
+    assert [les.clock for les in facts.lesions] == [1.0]

@@ -111,7 +111,7 @@ class LesionBuilder:
         # guidance and sides said in one labelled lesion's paragraph are that lesion's only
         scoped_guides: set[tuple[int, int]] = set()
         scoped_sides: set[tuple[int, int]] = set()
-        acted = denied = one_amended = False
+        acted = denied = one_amended = interrupted = False
         side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
         amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
@@ -187,6 +187,12 @@ class LesionBuilder:
                 focus.update(label=int(labels[-1].value), inherited=True)
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
+            if any(m.label == "INTERRUPT" and m.affirmed for m in found):
+                # 'Then the table locked up ... I finished the 9 o'clock site': what guided the
+                # first lesion is not carried to the next, nor given to the note as a whole
+                focus.pop("guidance", None)
+                focus.pop("tomo", None)
+                interrupted = True
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
@@ -267,7 +273,9 @@ class LesionBuilder:
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             grouper = LesionGrouper(self.clock_tolerance)
             default_side = self._default_laterality(by_sentence, sections, scoped_sides)
-            default_guidance = self._default_guidance(mentions, sections, scoped_guides)
+            default_guidance = None
+            if not interrupted:
+                default_guidance = self._default_guidance(mentions, sections, scoped_guides)
             facts.lesions = grouper.group(events, default_side, default_guidance)
             single = one_amended or fills.single_stated(by_sentence)
             if single and fills.alike(facts.lesions):

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from locaudit.models import DEVICE_TYPES
 from locaudit.nlp.context import AFFIRMED, ContextResult
-from locaudit.nlp.extensions import CONCEPTS_KEY
+from locaudit.nlp.extensions import CONCEPTS_KEY, note_text
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
@@ -116,6 +116,7 @@ def read_mentions(doc: Doc) -> list[Mention]:
     component did not run), in text order. A lesion mention that is a measure is dropped."""
     spans = doc.spans.get(CONCEPTS_KEY, [])
     contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
+    stamps = _timestamps(doc, spans)
     return [
         Mention(
             s.label_,
@@ -129,9 +130,30 @@ def read_mentions(doc: Doc) -> list[Mention]:
             c,
             definite(doc, s.start),
         )
-        for s, c in zip(spans, contexts)
+        for i, (s, c) in enumerate(zip(spans, contexts))
         if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
-    ]  # 'calcifications 1 cm anterior' names no lesion 1
+        and i not in stamps
+    ]  # 'calcifications 1 cm anterior' names no lesion 1; '10:45 pt off table' is a time
+
+
+def _timestamps(doc: Doc, spans) -> set[int]:
+    """In a procedure log ('10:12 time-out. 10:19 Magseed 1 deployed. 10:45 pt off table'),
+    the times that open lines are not clock faces. A note is a log when three or more lines
+    open with a time and one of them is not on a quarter hour (no clock face is at 10:19)."""
+    text = note_text(doc)
+    times = _LINE_TIME.findall(text)
+    if len(times) < 3 or all(minutes in ("00", "15", "30", "45") for minutes in times):
+        return set()
+    return {
+        i
+        for i, s in enumerate(spans)
+        if s.label_ == "LOCATION"
+        and s.kb_id_ == "clock"
+        and not text[text.rfind("\n", 0, s.start_char) + 1 : s.start_char].strip()
+    }
+
+
+_LINE_TIME = re.compile(r"^[ \t]*(?:[01]?\d|2[0-3]):([0-5]\d)\b", re.MULTILINE)
 
 
 def definite(doc: Doc, start: int) -> bool:
