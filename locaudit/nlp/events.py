@@ -215,6 +215,10 @@ def sentence_events(
             known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
         _attribute(event, segment, known)
         event.another = another[i] if i < len(another) else another[0]
+        if event.marker is None and not (event.own_place or event.another or known.get("several")):
+            # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
+            # there.'
+            event.marker = known.get("marker")
         if spread:
             told = spread.pop(0)
             for key, value in told.items():
@@ -418,6 +422,7 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     named = [m for m in found if m.label == "DEVICE" and marker_name(m) is not None]
     target = nearest(named)
     event.marker = marker_name(target) if target else None
+
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
     real = [m for m in guides if m.value != "tomosynthesis"]
     guide = nearest(real)

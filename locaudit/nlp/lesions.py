@@ -46,6 +46,7 @@ from locaudit.nlp.mentions import (
     count_value,
     depth_of,
     lesion_number,
+    marker_name,
     nipple_cm,
     read_mentions,
 )
@@ -124,7 +125,9 @@ class LesionBuilder:
         stated_sides: set[str] = set()  # sides the title and impression give the whole note
         first_sent = sents[0] if sents else None
         first_line_end = note_text(doc).find("\n")
-        if first_line_end < 0:  # one line: the title, if any, is its first sentence
+        if first_line_end < 0 or first_line_end > TITLE_CHARS:
+            # one line, or a first line that is a whole paragraph: the title, if any, is its
+            # first sentence
             first_line_end = first_sent.end_char if first_sent is not None else 0
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
@@ -435,6 +438,8 @@ class LesionBuilder:
                 focus["clock"] = clock_value(m.text)
             elif m.label == "LOCATION" and m.value in QUADRANTS:
                 focus["quadrant"] = m.value
+            elif m.label == "DEVICE" and marker_name(m) is not None:
+                focus["marker"] = marker_name(m)
             elif m.label == "LOCATION" and m.value == "depth":
                 focus["depth"] = depth_of(m)
             elif m.label == "LOCATION" and m.value == "distance":
@@ -572,6 +577,7 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
             lesion.laterality = None
 
 
+TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
 WHOLE_REPORT = frozenset({"report", "procedure", "sections", "section", "above", "impression"})
