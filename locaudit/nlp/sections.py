@@ -25,7 +25,8 @@ PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan"})
 _PARAGRAPH_END = re.compile(
     r"\n(?:[ \t\r]|&#13;|&nbsp;|\\par\b)*\n"
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
-    r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:(?!\d)|(?i:today|this session)\b))"
+    r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:(?!\d)|(?i:today|this session)\b"
+    r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout)\b))"
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
     r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has)|"
     r"(?:a )?time[- ]?out (?:was|is)|after (?:informed |written )?consent|"
