@@ -177,7 +177,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
 
     problems: list[tuple[str, int | None, list[Span]]] = []
     candidates = stereo + unknown
-    if len(candidates) >= 2 or (stereo and (facts.stated_count or 0) > len(loc)):
+    if len(candidates) >= 2 or (stereo and (facts.stated_count or 0) > len(lesions)):
         for i, les in candidates:
             if les.laterality is None:
                 problems.append(("MISSING_LATERALITY", i, les.evidence[:1]))
@@ -191,7 +191,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 problems.append((code, i, les.evidence[:1]))
         if (
             stereo
-            and (facts.stated_count or 0) > len(loc)
+            and (facts.stated_count or 0) > len(lesions)
             and not facts.negated_placements
             and not facts.planned_placements
             and not any(les.bracketed for les in lesions)
