@@ -140,10 +140,17 @@ class LesionGrouper:
         fitting = [les for les in lesions if self._fits(les, event, bracket=event.bracket)]
         before = [les for les in fitting if where.get(id(les), 0) <= event.anchor]
         target = max(before, key=lambda les: where[id(les)]) if before else None
-        if target is None and fitting and id(fitting[0]) not in self._later:
+        after = fitting[0] if fitting else None
+        if (
+            target is None
+            and after is not None
+            and id(after) not in self._later
+            and not (event.marker and after.marker and event.marker != after.marker)
+        ):
             # a device said before the lesion it may belong to joins it, unless that one is
-            # 'the second, separate lesion': the device before it marked the first
-            target = fitting[0]
+            # 'the second, separate lesion', or aimed at another biopsy clip: the device before
+            # it marked the first
+            target = after
         if target is not None and self._one_more(target, event, weak):
             event.location = []
             event.depth = event.nipple_cm = None
