@@ -9,20 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from locaudit.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, example_notes
 
 EXAMPLES = FIXTURES / "examples" / "notes.jsonl"
-
-
-def _examples() -> dict[str, str]:
-    out = {}
-    for line in EXAMPLES.read_text().splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        out[row["id"]] = row["text"]
-    return out
 
 
 @pytest.fixture
@@ -40,7 +29,7 @@ def runner():
 )
 def test_cli_check_three_verdicts(runner, tmp_path, example, verdict, units):
     note = tmp_path / "note.txt"
-    note.write_text(_examples()[example])
+    note.write_text(example_notes()[example])
     result = runner.invoke(main, ["check", "--json", str(note)])
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
@@ -48,7 +37,7 @@ def test_cli_check_three_verdicts(runner, tmp_path, example, verdict, units):
 
 
 def test_cli_check_reads_stdin_and_prints_summary(runner):
-    result = runner.invoke(main, ["check", "-"], input=_examples()["ex-two-lesions"])
+    result = runner.invoke(main, ["check", "-"], input=example_notes()["ex-two-lesions"])
     assert result.exit_code == 0
     assert "SUPPORTED" in result.output and "19284" in result.output
 
@@ -97,7 +86,7 @@ def test_cli_version(runner):
 
 def test_cli_redact_masks_evidence(runner, tmp_path):
     note = tmp_path / "note.txt"
-    note.write_text(_examples()["ex-two-lesions"])
+    note.write_text(example_notes()["ex-two-lesions"])
     record = json.loads(runner.invoke(main, ["check", "--json", "--redact", str(note)]).output)
     texts = {ev["text"] for les in record["lesions"] for ev in les["evidence"]}
     assert texts == {"[REDACTED]"}
