@@ -17,6 +17,8 @@ Reads the concept mentions, their context and the sections; writes ``doc._.locau
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -59,6 +61,27 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
+
+
+
+@dataclass(slots=True)
+class Walked:
+    """What the sentence loop gathered, for grouping and the fills after it."""
+
+    events: list[Event]
+    amendments: list[tuple[int, Mention]]  # (lesion label, corrected side or guidance)
+    retracted: set[int | None]  # lesion labels an addendum withdraws
+    retracted_clocks: list[float]  # places an addendum says got no device today
+    withdrawn: bool  # an addendum withdraws the whole report
+    side_amended: bool  # an addendum settles the sides
+    stated_sides: set[str]  # sides the title and impression give the whole note
+    scoped_guides: set[tuple[int, int]]  # guidance said in one labelled lesion's paragraph
+    scoped_sides: set[tuple[int, int]]  # sides said in one labelled lesion's paragraph
+    acted: bool  # a placement verb in the body, not only device lines
+    denied: bool  # 'No needle placed.'
+    one_amended: bool  # an addendum says the devices mark one lesion
+    interrupted: bool  # equipment failed or the room changed mid-session
+    side_doubts: set[int | None]  # labels whose side an addendum leaves open
 
 
 class LesionBuilder:
@@ -274,50 +297,66 @@ class LesionBuilder:
                 acted = True  # a placement verb in the body, not only device lines
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
-            grouper = LesionGrouper(self.clock_tolerance)
-            default_side = self._default_laterality(by_sentence, sections, scoped_sides)
-            default_guidance = None
-            if not interrupted:
-                default_guidance = self._default_guidance(mentions, sections, scoped_guides)
-            facts.lesions = grouper.group(events, default_side, default_guidance)
-            single = one_amended or fills.single_stated(by_sentence)
-            if single and fills.alike(facts.lesions):
-                facts.lesions = fills.merged(facts.lesions)
-            fills.place_labelled(facts.lesions, by_sentence)
-            fills.amend(facts.lesions, amendments)
-            fills.side_by_clock(facts.lesions, by_sentence)
-            fills.place_by_marker(facts.lesions, by_sentence)
-            fills.devices_from_list(
-                facts.lesions,
-                [
-                    m
-                    for m in mentions
-                    if m.label == "DEVICE"
-                    and m.affirmed
-                    and section_at(sections, m.start_char) not in EXCLUDED_SECTIONS
-                ],
-                doc,
-            )
-            body = any(e.section not in WEAK_SECTIONS for e in events)
-            if withdrawn or (facts.negated_placements and (not body or (denied and not acted))):
-                # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed', 'Pulled: SAVI SCOUT x2
-                # ... No needle placed': a title or a device list is no placement
-                facts.lesions = []
-            facts.lesions = [
-                les
-                for les in facts.lesions
-                if les.label not in retracted - {None}
-                and not (
-                    les.clock is not None
-                    and any(clock_distance(les.clock, c) < 0.5 for c in retracted_clocks)
-                )
-            ]
-            if not side_amended:
-                _side_conflicts(facts.lesions, stated_sides)
-            for lesion in facts.lesions:
-                if lesion.label is not None and lesion.label in side_doubts:
-                    lesion.laterality = None
+            walked = Walked(
+                events, amendments, retracted, retracted_clocks, withdrawn, side_amended,
+                stated_sides, scoped_guides, scoped_sides, acted, denied, one_amended,
+                interrupted, side_doubts,
+            )  # fmt: skip
+            facts.lesions = self._lesions(doc, facts, mentions, sections, by_sentence, walked)
         return facts
+
+    def _lesions(
+        self,
+        doc: Doc,
+        facts: NoteFacts,
+        mentions: list[Mention],
+        sections: Sections,
+        by_sentence: SentenceMentions,
+        walked: Walked,
+    ) -> list[LesionFact]:
+        """The events grouped into lesions, then what the rest of the note says of them:
+        fills, corrections, withdrawals, contradictions."""
+        w = walked
+        grouper = LesionGrouper(self.clock_tolerance)
+        default_side = self._default_laterality(by_sentence, sections, w.scoped_sides)
+        default_guidance = None
+        if not w.interrupted:
+            default_guidance = self._default_guidance(mentions, sections, w.scoped_guides)
+        lesions = grouper.group(w.events, default_side, default_guidance)
+        if (w.one_amended or fills.single_stated(by_sentence)) and fills.alike(lesions):
+            lesions = fills.merged(lesions)
+        fills.place_labelled(lesions, by_sentence)
+        fills.amend(lesions, w.amendments)
+        fills.side_by_clock(lesions, by_sentence)
+        fills.place_by_marker(lesions, by_sentence)
+        body_devices = [
+            m
+            for m in mentions
+            if m.label == "DEVICE"
+            and m.affirmed
+            and section_at(sections, m.start_char) not in EXCLUDED_SECTIONS
+        ]
+        fills.devices_from_list(lesions, body_devices, doc)
+        body = any(e.section not in WEAK_SECTIONS for e in w.events)
+        if w.withdrawn or (facts.negated_placements and (not body or (w.denied and not w.acted))):
+            # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed', 'Pulled: SAVI SCOUT x2
+            # ... No needle placed': a title or a device list is no placement
+            return []
+        lesions = [
+            les
+            for les in lesions
+            if les.label not in w.retracted - {None}
+            and not (
+                les.clock is not None
+                and any(clock_distance(les.clock, c) < 0.5 for c in w.retracted_clocks)
+            )
+        ]
+        if not w.side_amended:
+            _side_conflicts(lesions, w.stated_sides)
+        for lesion in lesions:
+            if lesion.label is not None and lesion.label in w.side_doubts:
+                lesion.laterality = None
+        return lesions
 
     def _breast_note(self, mentions: list[Mention], sections: Sections) -> bool:
         """Is this note about the breast today? Not when its title names another body part
