@@ -108,7 +108,8 @@ def resource_record(
     if not attachments:
         return _error(record_id, "missing_text", f"{place}: {kind} has no attachment")
     text_like = [a for a in attachments if _is_text(a.get("contentType"))]
-    inline = [a for a in text_like if a.get("data")]
+    # data "" is an empty note (empty_text, as in every reader), not a missing attachment
+    inline = [a for a in text_like if isinstance(a.get("data"), str)]
     if not inline:
         if text_like:
             return _error(
