@@ -172,7 +172,7 @@ def test_csv_input_and_folder_ids_are_masked_in_error_messages_too(tmp_path):
     assert records[0]["error"]["message"].startswith("file record-1:")
     src = tmp_path / "in.csv"
     _hostile_csv(src)
-    out = CliRunner().invoke(main, ["batch", str(src), "--redact", "-q", "-o", "-"])
+    out = CliRunner().invoke(main, ["batch", str(src), "--redact", "-q"])
     assert CANARY not in out.output and ID_CANARY not in out.output
 
 
