@@ -29,9 +29,10 @@ from spacy.tokens import Doc
 from locaudit import load
 from locaudit.assessment import build_assessment, error_assessment
 from locaudit.gate import Gate, load_gate_for
-from locaudit.io.records import InputRecord
+from locaudit.io.records import InputRecord, record_from_obj
 from locaudit.models import Assessment
 from locaudit.rules import rules_hash
+from locaudit.workers import Job, WorkerPool
 
 # spaCy's default ``nlp.max_length``: a longer note would fail inside the pipeline, so it is
 # reported as what it is (``too_large``) before it gets there.
@@ -49,31 +50,58 @@ def assess_records(
 ) -> Iterator[Assessment]:
     nlp = load(patterns_dir)
     version = rules_hash(str(patterns_dir) if patterns_dir else None)
-    for chunk in _chunks(records, batch_size):
+    for chunk in _chunks((_size_checked(r) for r in records), batch_size):
         for record, doc in zip(chunk, _docs(nlp, chunk)):
-            if record.error_kind is not None:
-                yield error_assessment(
-                    record.id, record.error_kind, record.error_message or "", version
-                )
-            elif isinstance(doc, Exception):  # a failure inside the pipeline, for this note only
-                yield error_assessment(record.id, "internal", type(doc).__name__, version)
-            else:
-                try:
-                    yield build_assessment(
-                        record.id, doc.text, doc._.locaudit_facts, version, redact
-                    )
-                except Exception as exc:  # one bad record never stops the batch
-                    yield error_assessment(record.id, "internal", type(exc).__name__, version)
+            yield _assessment(record, doc, version, redact)
 
 
-def _docs(nlp: Language, chunk: list[InputRecord]) -> list[Doc | Exception]:
+def assess_one(
+    nlp: Language, record_id: str, text: str, version: str, redact: bool = False
+) -> Assessment:
+    """One note through the pipeline (what a supervised worker does per note, so the parent
+    knows which note is running; the rules hash is computed once by the caller)."""
+    record = _size_checked(record_from_obj({"id": record_id, "text": text}, 1))
+    return _assessment(record, _docs(nlp, [record])[0], version, redact)
+
+
+def _size_checked(record: InputRecord) -> InputRecord:
+    """A note over ``MAX_CHARS`` becomes a ``too_large`` error record before the pipeline (which
+    would refuse it anyway), whichever way it came in: batch, check, API or serve."""
+    if record.error_kind is None and record.text is not None and len(record.text) > MAX_CHARS:
+        record.error_kind = "too_large"
+        record.error_message = too_large_message(len(record.text))
+        record.text = None
+    return record
+
+
+def too_large_message(n_chars: int) -> str:
+    return f"the note has {n_chars:,} characters; the limit is {MAX_CHARS:,}"
+
+
+def _assessment(
+    record: InputRecord, doc: Doc | Exception | None, version: str, redact: bool
+) -> Assessment:
+    if record.error_kind is not None:
+        return error_assessment(record.id, record.error_kind, record.error_message or "", version)
+    if isinstance(doc, Exception) or doc is None:  # a failure inside the pipeline, this note only
+        return error_assessment(record.id, "internal", type(doc).__name__, version)
+    try:
+        return build_assessment(record.id, doc.text, doc._.locaudit_facts, version, redact)
+    except Exception as exc:  # one bad record never stops the batch
+        return error_assessment(record.id, "internal", type(exc).__name__, version)
+
+
+def _docs(nlp: Language, chunk: list[InputRecord]) -> list[Doc | Exception | None]:
     """The chunk through ``nlp.pipe``; if a component fails, each note again on its own, so
-    only the note that fails becomes an error (its exception, never its text, is kept)."""
+    only the note that fails becomes an error (its exception, never its text, is kept).
+    Records that are already errors are not run (None in their place)."""
+    if all(record.error_kind is not None for record in chunk):
+        return [None] * len(chunk)
     texts = [record.text or "" for record in chunk]
     try:
         return list(nlp.pipe(texts))
     except Exception:
-        out: list[Doc | Exception] = []
+        out: list[Doc | Exception | None] = []
         for text in texts:
             try:
                 out.append(nlp(text))
@@ -100,6 +128,11 @@ class BatchOptions:
     batch_size: int = 64
     workers: int = 1
     gate: bool = True
+    #: Seconds one note may take in the pipeline; past it the note is an ``error`` record of
+    #: kind ``timeout``. Set, the pipeline runs in supervised worker processes
+    #: (:mod:`locaudit.workers`), also with one worker; None runs it as before (in this
+    #: process, or a plain process pool for ``workers > 1``) with no limit.
+    timeout: float | None = None
 
 
 @dataclass
@@ -109,6 +142,7 @@ class BatchStats:
     gated: int = 0  # not_applicable by the keyword gate, no pipeline
     assessed: int = 0  # through the full pipeline
     unreadable: int = 0  # error records from the reader or the size limit
+    timeouts: int = 0  # notes stopped by the per-note time limit
     verdicts: Counter = field(default_factory=Counter)
 
 
@@ -118,6 +152,7 @@ class _Segment:
     results: list[Assessment | None]
     pending: list[int]  # indexes into records/results that need the pipeline
     future: Future | None = None
+    job: Job | None = None
 
 
 def run_batch(
@@ -130,26 +165,37 @@ def run_batch(
     stats = stats if stats is not None else BatchStats()
     version = rules_hash(options.patterns_dir)
     gate = load_gate_for(options.patterns_dir) if options.gate else None
-    executor = _executor(options) if options.workers > 1 else None
+    timed = bool(options.timeout and options.timeout > 0)
+    executor = _executor(options) if options.workers > 1 and not timed else None
+    pool: WorkerPool | None = None  # started with the first note that needs the pipeline
     inflight: deque[_Segment] = deque()
     limit = INFLIGHT_PER_WORKER * max(1, options.workers)
     try:
         for segment in _segments(records, options, gate, version, stats):
-            if executor is None:
+            if executor is None and not timed:
                 _fill(segment, _assess_pending(segment, options))
                 yield from _emit(segment, stats)
                 continue
             if segment.pending:
                 jobs = [(segment.records[i].id, segment.records[i].text) for i in segment.pending]
-                segment.future = executor.submit(_worker_assess, jobs)
+                if timed:
+                    if pool is None:
+                        pool = WorkerPool(options, options.workers, options.timeout, version)
+                    segment.job = pool.submit(jobs)  # type: ignore[arg-type]
+                else:
+                    assert executor is not None
+                    segment.future = executor.submit(_worker_assess, jobs)
             inflight.append(segment)
             while len(inflight) >= limit:
-                yield from _finish(inflight.popleft(), stats)
+                yield from _finish(inflight.popleft(), stats, pool)
         while inflight:
-            yield from _finish(inflight.popleft(), stats)
+            yield from _finish(inflight.popleft(), stats, pool)
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            stats.timeouts = pool.timeouts
+            pool.close()
 
 
 def _segments(
@@ -168,10 +214,7 @@ def _segments(
             )
         elif record.text is not None and len(record.text) > MAX_CHARS:
             result = error_assessment(
-                record.id,
-                "too_large",
-                f"the note has {len(record.text):,} characters; the limit is {MAX_CHARS:,}",
-                version,
+                record.id, "too_large", too_large_message(len(record.text)), version
             )
         elif gate is not None and not gate.needs_pipeline(record.text or ""):
             result = gate.record(record.id, record.text or "", options.redact)
@@ -207,9 +250,15 @@ def _fill(segment: _Segment, assessed: list[Assessment]) -> None:
         segment.results[index] = result
 
 
-def _finish(segment: _Segment, stats: BatchStats) -> Iterator[tuple[InputRecord, Assessment]]:
+def _finish(
+    segment: _Segment, stats: BatchStats, pool: WorkerPool | None = None
+) -> Iterator[tuple[InputRecord, Assessment]]:
     if segment.future is not None:
         _fill(segment, segment.future.result())
+    if segment.job is not None:
+        assert pool is not None
+        _fill(segment, pool.result(segment.job))
+        stats.timeouts = pool.timeouts
     yield from _emit(segment, stats)
 
 

@@ -25,7 +25,10 @@ PATTERNS_OPTION = click.option(
     help="Use this copy of the patterns/ folder instead of the packaged rules.",
 )
 REDACT_OPTION = click.option(
-    "--redact", is_flag=True, help="Replace evidence text and locations with [REDACTED]."
+    "--redact",
+    is_flag=True,
+    help="Replace evidence text with [REDACTED], drop locations and note text, and (check, "
+    "batch) replace ids with record-N.",
 )
 
 
@@ -46,13 +49,15 @@ def check(
 ) -> None:
     """Assess one note from SOURCE (a file, or - for stdin)."""
     from locaudit.batch import assess_records
+    from locaudit.io.encoding import decode_note
     from locaudit.io.records import InputRecord, record_from_obj
+    from locaudit.redaction import mask_id
 
     raw = source.read()
     source_name = getattr(source, "name", "-")
     name = record_id or ("stdin" if source_name in ("<stdin>", "-") else Path(source_name).name)
     try:
-        text = raw.decode("utf-8-sig")
+        text = decode_note(raw)
         record = record_from_obj({"id": name, "text": text}, 1)
     except UnicodeDecodeError as exc:
         record = InputRecord(
@@ -62,6 +67,8 @@ def check(
             error_message=f"not valid UTF-8 (byte {exc.start})",
         )
     result = next(assess_records([record], patterns_dir=patterns_dir, redact=redact))
+    if redact:
+        result = mask_id(result, 1)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
@@ -157,6 +164,15 @@ def render_summary(result) -> str:
     help="Continue an interrupted run into the same -o file (OUT.partial) instead of starting "
     "over.",
 )
+@click.option(
+    "--timeout-per-note",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds one note may take; past it the note becomes an error record (kind timeout) "
+    "and the run goes on. The pipeline runs in worker processes that are restarted when a "
+    "note overstays. 0: no limit (one worker runs in this process).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @PATTERNS_OPTION
 @REDACT_OPTION
@@ -172,6 +188,7 @@ def batch(
     batch_size: int,
     no_gate: bool,
     resume: bool,
+    timeout_per_note: float,
     quiet: bool,
     patterns_dir: Path | None,
     redact: bool,
@@ -189,6 +206,7 @@ def batch(
     from locaudit.io.readers import open_source
     from locaudit.io.writers import PartialOutput, ResumeError, writer_for
     from locaudit.progress import Progress
+    from locaudit.redaction import mask_id
 
     if resume and output is None:
         raise click.UsageError("--resume needs -o FILE (stdout cannot be continued)")
@@ -199,7 +217,9 @@ def batch(
     source = open_source(input_path, input_format, id_field, text_field, billed_field)
     writer_cls = writer_for(output, output_format)
     patterns = str(patterns_dir) if patterns_dir else None
-    options = BatchOptions(patterns, redact, batch_size, workers, not no_gate)
+    options = BatchOptions(
+        patterns, redact, batch_size, workers, not no_gate, timeout=timeout_per_note or None
+    )
     stats = BatchStats()
     partial: PartialOutput | None = None
     skip = 0
@@ -220,8 +240,8 @@ def batch(
     progress = Progress(source, enabled=Progress.wanted(quiet), initial=skip)
     started = time.perf_counter()
     try:
-        for record, result in run_batch(records, options, stats):
-            writer.write(record, result)
+        for position, (record, result) in enumerate(run_batch(records, options, stats), skip + 1):
+            writer.write(record, mask_id(result, position) if redact else result)
             progress.tick()
     except KeyboardInterrupt:
         progress.close()
@@ -251,7 +271,8 @@ def batch(
         resumed = f", resumed after {skip}" if skip else ""
         click.echo(
             f"{summarize(stats.verdicts)}; {stats.gated} gated, {stats.assessed} through the "
-            f"pipeline; {elapsed:.1f} s ({rate}){resumed}",
+            f"pipeline; {elapsed:.1f} s ({rate}){resumed}"
+            + (f"; {stats.timeouts} over the time limit" if stats.timeouts else ""),
             err=True,
         )
 

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from locaudit.io.encoding import decode_note
 from locaudit.io.records import InputRecord, record_from_obj
 
 NOTE_RESOURCES = ("DocumentReference", "DiagnosticReport")
@@ -107,7 +108,8 @@ def resource_record(
     if not attachments:
         return _error(record_id, "missing_text", f"{place}: {kind} has no attachment")
     text_like = [a for a in attachments if _is_text(a.get("contentType"))]
-    inline = [a for a in text_like if a.get("data")]
+    # data "" is an empty note (empty_text, as in every reader), not a missing attachment
+    inline = [a for a in text_like if isinstance(a.get("data"), str)]
     if not inline:
         if text_like:
             return _error(
@@ -126,7 +128,9 @@ def resource_record(
         return _error(record_id, "invalid_base64", f"{place}: attachment data is not base64")
     charset = _charset(attachment.get("contentType")) or "utf-8"
     try:
-        text = raw.decode("utf-8-sig" if charset in ("utf-8", "utf8") else charset)
+        # a declared charset is the sender's word; without one (or with UTF-8), the common
+        # policy of io.encoding: UTF-8, or UTF-16 when a byte-order mark says so
+        text = decode_note(raw) if charset in ("utf-8", "utf8") else raw.decode(charset)
     except (UnicodeDecodeError, LookupError):
         return _error(
             record_id, "invalid_utf8", f"{place}: attachment text is not valid {charset[:20]}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from locaudit.io.csv_input import read_csv
+from locaudit.io.encoding import utf8_stream
 from locaudit.io.fhir import read_fhir_bundle, read_fhir_ndjson
 from locaudit.io.records import InputRecord, read_jsonl
 from locaudit.io.text_dir import count_files, read_text_dir
@@ -45,7 +46,7 @@ def detect_format(path: Path) -> str:
 def _first_line_is_fhir(path: Path) -> bool:
     try:
         with _open(path) as handle:
-            for raw in handle:
+            for raw in utf8_stream(handle):
                 if raw.strip():
                     obj = json.loads(raw.decode("utf-8-sig"))
                     return isinstance(obj, dict) and "resourceType" in obj
@@ -98,7 +99,7 @@ class Source:
             return
         with self.path.open("rb") as raw:
             self._raw = raw
-            handle = _open(self.path, raw)
+            handle = utf8_stream(_open(self.path, raw))
             if self.fmt == "csv":
                 inner = read_csv(handle, self.id_field, self.text_field, self.billed_field)
             elif self.fmt == "fhir":

@@ -78,7 +78,7 @@ def read_jsonl(
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             yield InputRecord(
-                f"line:{lineno}",
+                _readable_id(raw, id_field) or f"line:{lineno}",
                 None,
                 error_kind="invalid_utf8",
                 error_message=f"line {lineno}: not valid UTF-8 (byte {exc.start})",
@@ -95,6 +95,21 @@ def read_jsonl(
             )
             continue
         yield record_from_obj(obj, lineno, id_field, text_field, billed_field)
+
+
+def _readable_id(raw: bytes, id_field: str) -> str | None:
+    """The id of a line whose text is not UTF-8, if the id itself is clean (as the CSV reader
+    keeps a row's id), so the error record can be matched to its note; else None."""
+    try:
+        obj = json.loads(raw.decode("utf-8", errors="surrogateescape"))
+    except ValueError:
+        return None
+    value = obj.get(id_field) if isinstance(obj, dict) else None
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
+        text = str(value)
+        if not any("\udc80" <= ch <= "\udcff" for ch in text):
+            return text
+    return None
 
 
 def open_input(path: Path) -> IO[bytes]:

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from locaudit.io.encoding import decode_note
 from locaudit.io.records import InputRecord, record_from_obj
 
 SUFFIXES = (".txt", ".txt.gz")
@@ -54,7 +55,7 @@ def read_text_dir(root: Path) -> Iterator[InputRecord]:
             )
             continue
         try:
-            text = raw.decode("utf-8-sig")
+            text = decode_note(raw)
         except UnicodeDecodeError as exc:
             yield InputRecord(
                 record_id,
