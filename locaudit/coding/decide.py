@@ -86,7 +86,11 @@ def _mods(lesions: list[LesionFact], tables: Tables) -> list[str]:
 
 
 def _told_apart(
-    lesion: LesionFact, others: list[LesionFact], separate: bool, places: int
+    lesion: LesionFact,
+    others: list[LesionFact],
+    separate: bool,
+    places: int,
+    count: int | None = None,
 ) -> bool:
     """R25: each lesion must be identifiable, by its breast or by where it is in it. At one
     clock face, depth or distance from the nipple tells two lesions apart only if the note
@@ -120,6 +124,10 @@ def _told_apart(
         and lesion.label is not None
         and all(o.label not in (None, lesion.label) for o in others)
     ):  # 'Lesion 1: ... Lesion 2: ...', 'two separate lesions', each place named somewhere
+        return True
+    if separate and others and count in (None, len(others) + 1) and all(
+        o.clock is not None or o.quadrant is not None or o.location is not None for o in others
+    ):  # 'Two separate right breast masses (..., 10:00)': the one left unplaced is the other
         return True
     return side is not None and all(o.laterality not in (side, None) for o in others)
 
@@ -184,7 +192,9 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
             if not les.device_named:
                 problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
             others = [other for _, other in candidates if other is not les]
-            if not _told_apart(les, others, facts.separate_stated, facts.places_stated):
+            if not _told_apart(
+                les, others, facts.separate_stated, facts.places_stated, facts.stated_count
+            ):
                 problems.append(("MISSING_LOCATION", i, les.evidence[:1]))
             if les.guidance is None:
                 code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"

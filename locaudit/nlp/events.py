@@ -191,7 +191,7 @@ def sentence_events(
     # 'a second wire' is said of the device: keep it with the event when the anchors move
     another = [_another(doc, start) for _kind, start in anchors]
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
-        doc, anchors, devices, found, focus, bracket, labels_seen
+        doc, sent_span, anchors, devices, found, focus, bracket, labels_seen
     )
     events = []
     for i, (kind, anchor) in enumerate(anchors):
@@ -303,8 +303,12 @@ def _respectively(
     return told
 
 
+EACH = re.compile(r"\b(?:each|both)\b", re.IGNORECASE)
+
+
 def _spread(
     doc: Doc,
+    sent_span: tuple[int, int],
     anchors: list[tuple[str | None, int]],
     devices: list[Mention],
     found: list[Mention],
@@ -319,7 +323,12 @@ def _spread(
     if bracket or len(anchors) != 1:
         return []
     counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
-    plural = any(d.text.lower().endswith("s") for d in devices) or any(c >= 2 for c in counts)
+    plural = (
+        any(d.text.lower().endswith("s") for d in devices)
+        or any(c >= 2 for c in counts)
+        # 'a SCOUT reflector was deployed at each target'
+        or EACH.search(note_text(doc), sent_span[0], sent_span[1]) is not None
+    )
     if not plural:
         return []
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]

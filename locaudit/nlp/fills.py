@@ -27,9 +27,15 @@ from locaudit.nlp.mentions import (
 from locaudit.nlp.places import clock_distance
 
 
+# words that open 'another lesion', 'a separate site' (the mention's value may since have become
+# the lesion's number)
+OTHER_WORDS = frozenset({"another", "additional", "separate", "other", "contralateral"})
+
+
 def single_stated(by_sentence: SentenceMentions) -> bool:
     """'One lesion: extensive calcs... Sites below mark the extent of this single lesion', with
-    no count of two or more anywhere and a bracketing word: the devices mark one lesion."""
+    no count of two or more and no 'separate lesion' anywhere, and a bracketing word: the
+    devices mark one lesion."""
     counts = [
         count_value(m.text)
         for _s, found in by_sentence
@@ -39,7 +45,14 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         and not _counts_devices(m, found)  # '(2 wires)' counts devices, not lesions
     ]
     bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
-    return bracket and 1 in counts and not any(c and c >= 2 for c in counts)
+    # 'These two wires mark a single lesion. ... a separate right 8 o'clock lesion': the one
+    # lesion is the bracketed one, not the whole note
+    other = any(
+        m.label == "LESION" and m.affirmed and m.text.split()[0].lower() in OTHER_WORDS
+        for _s, found in by_sentence
+        for m in found
+    )
+    return bracket and 1 in counts and not other and not any(c and c >= 2 for c in counts)
 
 
 def _counts_devices(count: Mention, found: list[Mention]) -> bool:

@@ -128,7 +128,11 @@ class LesionGrouper:
             return (sure or rest or [None])[0]
         if _distinct(event) and (not event.bracket or event.own_place):
             fitting = [les for les in lesions if self._fits(les, event)]
-            exact = [les for les in fitting if _same_spot(les, event)]
+            exact = [
+                les
+                for les in fitting
+                if _same_spot(les, event) or _same_quadrant(les, event)
+            ]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
             if target is not None and not event.own_place and self._one_more(target, event, weak):
@@ -273,6 +277,17 @@ def _same_spot(lesion: LesionFact, event: Event) -> bool:
         and not apart_in_depth(lesion, event)
     )
 
+
+def _same_quadrant(lesion: LesionFact, event: Event) -> bool:
+    """Both placed by the one quadrant alone ('the upper outer quadrant calcifications', then
+    'These two wires mark its margins'): the same lesion, unless the note says otherwise."""
+    return (
+        event.clock is None
+        and lesion.clock is None
+        and event.quadrant is not None
+        and event.quadrant == lesion.quadrant
+        and not event.another  # 'a second hookwire placed in the upper outer quadrant'
+    )
 
 
 def _distinct(event: Event) -> bool:

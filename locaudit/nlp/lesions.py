@@ -434,16 +434,22 @@ class LesionBuilder:
 
     def _update_focus(self, focus: dict, found: list[Mention]) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
-        from the focus's opens another lesion: its side and place are not carried over."""
+        from the focus's, or outside its quadrant, opens another lesion: its side and place
+        are not carried over."""
         clocks = [
             clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock"
         ]
         old = focus.get("clock")
         first = clocks[0] if clocks else None
-        if (
-            first is not None
-            and old is not None
-            and clock_distance(first, old) > self.clock_tolerance
+        side = focus.get("laterality")
+        if first is not None and (
+            (old is not None and clock_distance(first, old) > self.clock_tolerance)
+            or (
+                # 'the 8 o'clock lesion' after the upper outer quadrant calcifications
+                old is None
+                and "quadrant" in focus
+                and not quadrant_has(focus["quadrant"], first, {side[0]} if side else set())
+            )
         ):
             kept = {k: v for k, v in focus.items() if k in CARRIED}
             focus.clear()
