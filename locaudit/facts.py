@@ -31,6 +31,7 @@ class LesionFact:
     location_span: Span | None = None
     bracketed: bool = False
     marker: str | None = None  # the named biopsy clip the device was aimed at ('coil')
+    finding: str | None = None  # its kind, when the note tells lesions apart by kind ('mass')
     session_doubt: bool = False  # an addendum puts this lesion under another date or accession
     evidence: list[Span] = field(default_factory=list)
     guidance_evidence: list[Span] = field(default_factory=list)

@@ -98,6 +98,8 @@ def _told_apart(
     Numbered lesions called separate are told apart when the note names a place for each
     (``places``: how many distinct places it names)."""
     side = lesion.laterality
+    if lesion.finding and others and all(o.finding not in (None, lesion.finding) for o in others):
+        return True  # 'the calcifications' and 'the mass', in a note that says two lesions
     if lesion.clock is not None and lesion.label is None:
         # 10:00 and 10:30 in one breast, neither named as its own lesion: separate lesions or
         # two devices in one?

@@ -26,6 +26,7 @@ from locaudit.nlp.mentions import (
     clock_value,
     count_value,
     depth_of,
+    finding_kind,
     gap,
     marker_name,
     nipple_cm,
@@ -44,6 +45,7 @@ OWN_ACTS = frozenset(
     {"placed", "deployed", "inserted", "sited", "positioned", "advanced", "released"}
 )
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
+KIND_WINDOW = 15  # tokens at most between a device and the finding it was placed in
 LICENSE_WINDOW = 18  # tokens at most between a placement act and the device it places
 _GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
 
@@ -75,6 +77,7 @@ class Event:
     device_ordinal: int | None = None
     another: bool = False  # 'a second wire', 'another seed': one more device of its kind
     marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
+    finding: str | None = None  # the kind of finding it was placed in ('mass')
     own_place: bool = False  # the clock face is in the event's own sentence, not the focus
     correction: bool = False
 
@@ -431,6 +434,11 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     named = [m for m in found if m.label == "DEVICE" and marker_name(m) is not None]
     target = nearest(named)
     event.marker = marker_name(target) if target else None
+    kind = nearest([m for m in found if finding_kind(m)])
+    if kind is not None and abs(kind.start - anchor) <= KIND_WINDOW:
+        event.finding = finding_kind(kind)
+    elif clock is None and not several and not own_quadrant:
+        event.finding = focus.get("finding")
 
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
     real = [m for m in guides if m.value != "tomosynthesis"]

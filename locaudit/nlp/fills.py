@@ -26,7 +26,6 @@ from locaudit.nlp.mentions import (
 )
 from locaudit.nlp.places import clock_distance
 
-
 # words that open 'another lesion', 'a separate site' (the mention's value may since have become
 # the lesion's number)
 OTHER_WORDS = frozenset({"another", "additional", "separate", "other", "contralateral"})

@@ -196,6 +196,8 @@ class LesionGrouper:
             return False
         if event.laterality and lesion.laterality and event.laterality != lesion.laterality:
             return event.correction
+        if event.finding and lesion.finding and event.finding != lesion.finding:
+            return False  # 'the mass' is not 'the calcifications' (when kinds tell apart)
         if bracket or event.bracket:
             return True
         if apart_in_depth(lesion, event):
@@ -262,6 +264,8 @@ class LesionGrouper:
             lesion.bracketed = True
         if event.marker and lesion.marker is None:
             lesion.marker = event.marker
+        if event.finding and lesion.finding is None:
+            lesion.finding = event.finding
         if event.biopsy and event.device in MARKERS:
             lesion.biopsy_evidence.append(event.biopsy)
         if event.sentence not in lesion.evidence:

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from locaudit.facts import LesionFact, NoteFacts
-from locaudit.nlp import fills
+from locaudit.nlp import fills, kinds
 from locaudit.nlp.events import (
     BODY_SECTIONS,
     CARRIED,
@@ -47,6 +47,7 @@ from locaudit.nlp.mentions import (
     clock_values,
     count_value,
     depth_of,
+    finding_kind,
     lesion_number,
     marker_name,
     nipple_cm,
@@ -322,6 +323,11 @@ class LesionBuilder:
         default_guidance = None
         if not w.interrupted:
             default_guidance = self._default_guidance(mentions, sections, w.scoped_guides)
+        if kinds.kinds_apart(facts, w.events, by_sentence):
+            kinds.place_by_kind(w.events, by_sentence)
+        else:
+            for event in w.events:
+                event.finding = None
         lesions = grouper.group(w.events, default_side, default_guidance)
         if (w.one_amended or fills.single_stated(by_sentence)) and fills.alike(lesions):
             lesions = fills.merged(lesions)
@@ -489,6 +495,11 @@ class LesionBuilder:
                 focus["depth"] = depth_of(m)
             elif m.label == "LOCATION" and m.value == "distance":
                 focus["nipple_cm"] = nipple_cm(m)
+        named_kinds = {finding_kind(m) for m in found} - {None}
+        if len(named_kinds) == 1:
+            focus["finding"] = named_kinds.pop()
+        elif named_kinds:
+            focus.pop("finding", None)  # 'the calcifications and the mass': neither
         # the latest guidance said wins: 'Targeted by tomosynthesis alone' after the first
         # lesion's stereo pair; within one sentence a real modality beats tomosynthesis
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]

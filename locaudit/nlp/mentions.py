@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import tomllib
 from spacy.tokens import Doc, Span
 
 from locaudit.models import DEVICE_TYPES
 from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, note_text
+from locaudit.rules import PACKAGE_PATTERNS
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
@@ -218,6 +220,24 @@ def clock_values(found: list[Mention]) -> list[float]:
     """The clock faces one sentence names, in order."""
     values = (clock_value(m.text) for m in found if m.label == "LOCATION" and m.value == "clock")
     return [v for v in values if v is not None]
+
+
+def _finding_words() -> dict[str, str]:
+    """``patterns/finding_kinds.toml`` read once: each finding word and the kind it names."""
+    path = PACKAGE_PATTERNS / "finding_kinds.toml"
+    kinds = tomllib.loads(path.read_text(encoding="utf-8"))["kinds"]
+    return {word: kind for kind, words in kinds.items() for word in words}
+
+
+_FINDING_WORDS = _finding_words()
+
+
+def finding_kind(m: Mention) -> str | None:
+    """The kind of finding a BREAST 'finding' mention names ('the calcs' -> calcifications),
+    or None for words that name no kind ('lesion', 'site')."""
+    if m.label != "BREAST" or m.value != "finding" or m.context.status == "negated":
+        return None
+    return _FINDING_WORDS.get(" ".join(m.text.lower().split()))
 
 
 def marker_name(m: Mention) -> str | None:
