@@ -9,6 +9,8 @@ applies these in the order :meth:`locaudit.nlp.lesions.LesionBuilder.extract` li
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from spacy.tokens import Doc
 
 from locaudit.facts import LesionFact
@@ -25,6 +27,15 @@ from locaudit.nlp.mentions import (
     marker_name,
 )
 from locaudit.nlp.places import clock_distance
+
+
+class Amendment(NamedTuple):
+    """What an addendum sentence says of one lesion, named by its label or its clock face."""
+
+    label: int | None
+    clock: float | None
+    mention: Mention
+
 
 # words that open 'another lesion', 'a separate site' (the mention's value may since have become
 # the lesion's number)
@@ -119,38 +130,53 @@ def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> 
                 _fill_place(current, m)
 
 
-def amendments(found: list[Mention]) -> list[tuple[int, Mention]]:
+def amendments(found: list[Mention]) -> list[Amendment]:
     """'ADDENDUM: Lesion 2 was targeted on the prone stereotactic table': an addendum sentence
     with no placement of its own that states the guidance or side of a labelled lesion (the
-    label written before the statement)."""
-    out = []
+    label written before the statement), or of the lesion at a clock face ('the 4 o'clock
+    distortion ... was targeted on the tomosynthesis acquisition alone')."""
+    out: list[Amendment] = []
     label = None
+    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock" and m.affirmed]
+    clock = clock_value(clocks[0].text) if clocks else None
+    real = any(m.label == "GUIDANCE" and m.value != "tomosynthesis" and m.affirmed for m in found)
     for m in found:
         if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
             label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
-        elif (
-            label is not None
-            and m.affirmed
-            and (
-                (m.label == "GUIDANCE" and m.value != "tomosynthesis")
-                or (m.label == "LATERALITY" and m.value in ("left", "right"))
-            )
+        elif label is None and clock is None:
+            continue
+        elif m.affirmed and (
+            (m.label == "GUIDANCE" and m.value != "tomosynthesis")
+            or (m.label == "LATERALITY" and m.value in ("left", "right"))
         ):
-            out.append((label, m))
+            out.append(Amendment(label, clock, m))
+        elif m.label == "GUIDANCE" and m.affirmed and not real:
+            out.append(Amendment(label, clock, m))  # targeted by tomosynthesis alone
         elif label is not None and m.label == "DEVICE" and m.context.status == "negated":
-            out.append((label, m))  # '... was a SCOUT reflector, NOT a LOCalizer tag'
+            out.append(Amendment(label, clock, m))  # '... a SCOUT reflector, NOT a LOCalizer'
         elif label is not None and m.label == "SESSION" and m.value == "other":
-            out.append((label, m))  # 'Lesion #2 under a second accession dated 10 JUL'
+            out.append(Amendment(label, clock, m))  # 'Lesion #2 under a second accession'
     return out
 
 
-def amend(lesions: list[LesionFact], amendments: list[tuple[int, Mention]]) -> None:
-    """The addendum wins over the body for the lesion it names."""
-    for label, m in amendments:
-        lesion = next((les for les in lesions if les.label == label), None)
+def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
+    """The addendum wins over the body for the lesion it names (by label, else by clock)."""
+    for label, clock, m in amendments:
+        if label is not None:
+            lesion = next((les for les in lesions if les.label == label), None)
+        else:
+            at = [
+                les
+                for les in lesions
+                if les.clock is not None and clock_distance(les.clock, clock) < 0.5
+            ]
+            lesion = at[0] if len(at) == 1 else None
         if lesion is None:
             continue
-        if m.label == "GUIDANCE":
+        if m.label == "GUIDANCE" and m.value == "tomosynthesis":
+            lesion.guidance, lesion.tomosynthesis_only = None, True
+            lesion.guidance_evidence.append(m.span)
+        elif m.label == "GUIDANCE":
             lesion.guidance, lesion.tomosynthesis_only = m.value, False
             lesion.guidance_evidence.append(m.span)
         elif m.label == "DEVICE":

@@ -70,7 +70,7 @@ class Walked:
     """What the sentence loop gathered, for grouping and the fills after it."""
 
     events: list[Event]
-    amendments: list[tuple[int, Mention]]  # (lesion label, corrected side or guidance)
+    amendments: list[fills.Amendment]  # (lesion label or clock, corrected side or guidance)
     retracted: set[int | None]  # lesion labels an addendum withdraws
     retracted_clocks: list[float]  # places an addendum says got no device today
     withdrawn: bool  # an addendum withdraws the whole report
@@ -138,7 +138,7 @@ class LesionBuilder:
         scoped_sides: set[tuple[int, int]] = set()
         acted = denied = one_amended = interrupted = False
         side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
-        amendments: list[tuple[int, Mention]] = []  # (lesion label, corrected side or guidance)
+        amendments: list[fills.Amendment] = []  # what addenda say of a named lesion
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
