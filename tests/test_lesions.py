@@ -475,3 +475,56 @@ def test_procedure_log_times_are_not_clock_faces(facts_of):
         "10:45 pt off table. CC/ML: seed 1 at ribbon clip.\n"
     )
     assert [les.clock for les in facts.lesions] == [1.0]
+
+
+def test_lesions_told_apart_by_kind_of_finding(facts_of):
+    facts = facts_of(
+        "Stereotactic wire localization of two lesions, left breast.\n"
+        "The calcifications: superior approach, stereo pair, a hookwire was deployed.\n"
+        "The mass: the breast was recompressed, a new stereo pair, a second hookwire was "
+        "deployed.\n"
+        "IMPRESSION: Two separate left breast lesions, the calcifications and the mass."
+    )
+    assert [les.finding for les in facts.lesions] == ["calcifications", "mass"]
+
+
+def test_lesions_kind_takes_the_place_the_note_gives_it(facts_of):
+    facts = facts_of(
+        "Targets, left breast, two lesions: the mass at 2 o'clock and the calcifications at "
+        "11 o'clock.\nProne stereotactic table. A Magseed was deployed at the mass after a "
+        "stereo pair. A second stereo pair, and a Magseed was deployed in the calcifications."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [2.0, 11.0]
+
+
+def test_lesions_kind_with_joined_kinds_is_one_finding(facts_of):
+    facts = facts_of(
+        "Two lesions were discussed. Left breast mass with associated calcifications at 3:00. "
+        "Stereo pair; a wire was placed in the mass, and the calcifications were confirmed "
+        "around the wire."
+    )
+    assert len(facts.lesions) == 1
+
+
+def test_lesions_depth_beside_a_kind_is_not_a_quadrant(facts_of):
+    # a depth word next to the finding once reached the quadrant table and raised KeyError
+    facts = facts_of(
+        "LOCALIZATION #1\nRight breast 8:00, the mass. Stereo pair, hookwire placed.\n"
+        "LOCALIZATION #2\nRight breast 12:00, the calcifications (posterior depth), separate "
+        "from #1. Stereo pair, hookwire placed at the calcifications.\n"
+        "IMPRESSION: two separate lesions."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [0.0, 8.0]  # 12:00 is 0
+
+
+def test_lesions_addendum_names_a_lesion_by_clock_face(facts_of):
+    facts = facts_of(
+        "Left breast, two lesions. Upright stereotactic unit. The 1 o'clock clip was targeted "
+        "with a stereo pair and a SCOUT reflector placed. The 4 o'clock distortion was then "
+        "targeted and a second SCOUT reflector placed.\n"
+        "ADDENDUM: the 4 o'clock distortion was targeted on the tomosynthesis acquisition "
+        "alone."
+    )
+    by_clock = {les.clock: les for les in facts.lesions}
+    assert by_clock[1.0].guidance == "stereotactic"
+    assert by_clock[4.0].guidance is None and by_clock[4.0].tomosynthesis_only

@@ -15,7 +15,15 @@ from itertools import pairwise
 
 from locaudit.facts import NoteFacts
 from locaudit.nlp.events import Event
-from locaudit.nlp.mentions import Mention, SentenceMentions, clock_value, finding_kind, gap
+from locaudit.nlp.mentions import (
+    QUADRANTS,
+    Mention,
+    SentenceMentions,
+    clock_value,
+    count_value,
+    finding_kind,
+    gap,
+)
 from locaudit.nlp.places import clock_distance
 
 PLACE_WINDOW = 6  # tokens at most between a finding word and the place said of it
@@ -28,7 +36,11 @@ def places_by_kind(by_sentence: SentenceMentions) -> dict[str, Mention]:
     seen: dict[str, list[Mention]] = {}
     for _sent, found in by_sentence:
         kinds = [m for m in found if finding_kind(m)]
-        places = [m for m in found if m.label == "LOCATION" and m.value != "distance"]
+        places = [
+            m
+            for m in found
+            if m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS)
+        ]
         if not kinds or not places:
             continue
         for kind in kinds:
@@ -54,7 +66,15 @@ def kinds_apart(facts: NoteFacts, events: list[Event], by_sentence: SentenceMent
     """May kinds tell lesions apart in this note? Only when it says there are two or more
     lesions or that they are separate, places two kinds or more, and never joins two kinds
     in one finding ('a mass with associated calcifications')."""
-    if not (facts.separate_stated or (facts.stated_count or 0) >= 2):
+    several = any(
+        m.label == "COUNT"
+        and m.affirmed
+        and len(m.text.split()) > 1  # 'two lesions', '2 sites': not 'x2' after a device
+        and (count_value(m.text) or 0) >= 2
+        for _sent, found in by_sentence
+        for m in found
+    )
+    if not (facts.separate_stated or several or (facts.stated_count or 0) >= 2):
         return False
     if len({e.finding for e in events} - {None}) < 2:
         return False
