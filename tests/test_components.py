@@ -22,6 +22,24 @@ def test_segmenter_splits_headers_and_bullets(nlp):
     assert "- wire at 2:00" in sents and "- wire at 10:00" in sents
 
 
+def test_segmenter_ends_sentences_at_spoken_punctuation(nlp):
+    sents = _sents(
+        nlp,
+        "these two wires bracket one lesion period the six o'clock clip was targeted new line "
+        "site B wire deployed",
+    )
+    assert sents == [
+        "these two wires bracket one lesion period",
+        "the six o'clock clip was targeted new line",
+        "site B wire deployed",
+    ]
+
+
+def test_segmenter_keeps_period_in_its_sense(nlp):
+    sents = _sents(nlp, "after a period of observation the patient left the recovery period ok")
+    assert len(sents) == 1
+
+
 def test_sections_finds_headers_with_crlf(nlp):
     doc = nlp("HISTORY: prior clip.\r\nPROCEDURE: wire placed.\r\nIMPRESSION: ok.")
     names = [name for _, _, name in doc._.locaudit_sections]

@@ -5,7 +5,9 @@ with ``\\r\\n``, tabs and HTML entities. A statistical parser is not available (
 downloaded), and spaCy's rule ``sentencizer`` only looks at punctuation. This component adds the
 line-layout rules: a blank line always ends a sentence; a single line break ends it unless the
 line is visibly wrapped (the previous line has no closing punctuation and the next one starts in
-lower case). Sentence-final punctuation ends a sentence as usual.
+lower case). Sentence-final punctuation ends a sentence as usual, and so does punctuation
+that speech recognition left spoken ('... these two wires bracket one lesion period the six
+o'clock clip was targeted'), unless the word is used in its sense ('a period of observation').
 """
 
 from __future__ import annotations
@@ -26,6 +28,29 @@ _HTML_BREAKS = frozenset(
 _MID_PHRASE = frozenset(
     {"and", "or", "the", "a", "an", "of", "with", "to", "at", "in", "for", "from", "on", ",", "-"}
 )
+
+
+# dictated punctuation that speech recognition wrote out as words: a sentence ends after it
+_SPOKEN_STOPS = frozenset({"period", "paragraph"})  # 'period', 'new paragraph' (and 'new line')
+# ... but not where the word is meant: 'a period of', 'the recovery period', 'observation period'
+_NOT_SPOKEN_AFTER = frozenset(
+    {"a", "the", "this", "that", "each", "recovery", "observation", "waiting", "short", "brief",
+     "time", "trial", "postoperative", "post-procedure", "menstrual", "washout", "same"}
+)  # fmt: skip
+
+
+def _spoken_stop(doc: Doc, i: int, prev_word) -> bool:
+    """Is token ``i`` punctuation spoken aloud ('... one lesion period the six o'clock')?"""
+    token = doc[i]
+    if i + 1 >= len(doc):
+        return False
+    if token.lower_ == "line":  # 'new line'
+        return prev_word is not None and prev_word.lower_ == "new"
+    if token.lower_ not in _SPOKEN_STOPS:
+        return False
+    if prev_word is not None and prev_word.lower_ in _NOT_SPOKEN_AFTER:
+        return False
+    return doc[i + 1].lower_ != "of"
 
 
 def _mostly_lowercase_lines(doc: Doc) -> bool:
@@ -78,6 +103,12 @@ class Segmenter:
                 )
             ):
                 starts[i] = True
+            if _spoken_stop(doc, i, prev_word):
+                nxt = i + 1
+                while nxt < len(doc) and doc[nxt].is_space:
+                    nxt += 1
+                if nxt < len(doc):
+                    starts[nxt] = True
             prev_word = token
         # one array write: setting Token.is_sent_start re-checks the whole doc per token
         flags = numpy.where(numpy.array(starts), 1, -1).astype("int64").astype("uint64")
