@@ -128,9 +128,28 @@ def patterns_dir(path: str | Path | None) -> Path:
     return Path(path) if path else PACKAGE_PATTERNS
 
 
+class FindingKinds(BaseModel):
+    """``finding_kinds.toml``: ``[kinds]`` of finding, each with the words that name it."""
+
+    model_config = ConfigDict(extra="forbid")
+    kinds: dict[str, list[str]]
+
+
 @lru_cache(maxsize=8)
 def load_concepts(directory: str | None = None) -> tuple[ConceptRule, ...]:
-    return tuple(_read_jsonl(patterns_dir(directory) / "concepts.jsonl", ConceptRule))
+    """The concept rules. One pattern under one label with two values is refused: which of
+    the two a note gets would depend on the order of the lines."""
+    path = patterns_dir(directory) / "concepts.jsonl"
+    rules = tuple(_read_jsonl(path, ConceptRule))
+    seen: dict[tuple[str, str], ConceptRule] = {}
+    for rule in rules:
+        key = (rule.label, json.dumps(rule.pattern).lower())
+        first = seen.setdefault(key, rule)
+        if first.value != rule.value:
+            raise RuleFileError(
+                f"{path.name}: {rule.id!r} repeats the pattern of {first.id!r} with another value"
+            )
+    return rules
 
 
 @lru_cache(maxsize=8)
@@ -141,6 +160,32 @@ def load_context(directory: str | None = None) -> tuple[ContextRule, ...]:
 @lru_cache(maxsize=8)
 def load_sections(directory: str | None = None) -> tuple[SectionRule, ...]:
     return tuple(_read_jsonl(patterns_dir(directory) / "sections.jsonl", SectionRule))
+
+
+@lru_cache(maxsize=8)
+def load_finding_kinds(directory: str | None = None) -> dict[str, str]:
+    """``finding_kinds.toml``: each finding word (lower case) and the kind of finding it
+    names ('calcs' -> calcifications). Empty when the folder has none (a QA lead's older
+    copy): then lesions are simply not told apart by kind."""
+    path = patterns_dir(directory) / "finding_kinds.toml"
+    if not path.exists():
+        return {}
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with path.open("rb") as handle:
+            kinds = FindingKinds.model_validate(tomllib.load(handle)).kinds
+    except (ValueError, ValidationError) as exc:
+        raise RuleFileError(f"{path.name}: {exc}") from None
+    words: dict[str, str] = {}
+    for kind, names in kinds.items():
+        for name in names:
+            word = " ".join(name.lower().split())
+            if words.setdefault(word, kind) != kind:
+                raise RuleFileError(f"{path.name}: {name!r} names both {words[word]} and {kind}")
+    return words
 
 
 @lru_cache(maxsize=8)

@@ -2,7 +2,14 @@ import json
 
 import pytest
 
-from locaudit.rules import RuleFileError, load_concepts, load_context, load_sections, rules_hash
+from locaudit.rules import (
+    RuleFileError,
+    load_concepts,
+    load_context,
+    load_finding_kinds,
+    load_sections,
+    rules_hash,
+)
 
 
 def test_rules_package_files_validate_with_unique_ids():
@@ -31,3 +38,26 @@ def test_rules_duplicate_id_is_rejected(tmp_path):
 
 def test_rules_hash_is_stable_and_short():
     assert rules_hash() == rules_hash() and len(rules_hash()) == 12
+
+
+def test_rules_same_pattern_two_values_is_rejected(tmp_path):
+    rows = [
+        {"id": "a", "label": "CORRECTION", "pattern": "in error"},
+        {"id": "b", "label": "CORRECTION", "value": "retract", "pattern": "in error"},
+    ]
+    (tmp_path / "concepts.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(RuleFileError, match="repeats the pattern"):
+        load_concepts(str(tmp_path))
+
+
+def test_rules_finding_kinds_load_and_reject_a_word_of_two_kinds(tmp_path):
+    assert load_finding_kinds()["calcs"] == "calcifications"
+    (tmp_path / "finding_kinds.toml").write_text(
+        '[kinds]\nmass = ["mass", "Nodule"]\nnodule = ["nodule"]\n'
+    )
+    with pytest.raises(RuleFileError, match="names both"):
+        load_finding_kinds(str(tmp_path))
+
+
+def test_rules_finding_kinds_missing_file_is_empty(tmp_path):
+    assert load_finding_kinds(str(tmp_path)) == {}

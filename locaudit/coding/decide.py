@@ -127,8 +127,13 @@ def _told_apart(
         and all(o.label not in (None, lesion.label) for o in others)
     ):  # 'Lesion 1: ... Lesion 2: ...', 'two separate lesions', each place named somewhere
         return True
-    if separate and others and count in (None, len(others) + 1) and all(
-        o.clock is not None or o.quadrant is not None or o.location is not None for o in others
+    if (
+        separate
+        and others
+        and count in (None, len(others) + 1)
+        and all(
+            o.clock is not None or o.quadrant is not None or o.location is not None for o in others
+        )
     ):  # 'Two separate right breast masses (..., 10:00)': the one left unplaced is the other
         return True
     return side is not None and all(o.laterality not in (side, None) for o in others)

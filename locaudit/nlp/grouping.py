@@ -128,11 +128,7 @@ class LesionGrouper:
             return (sure or rest or [None])[0]
         if _distinct(event) and (not event.bracket or event.own_place):
             fitting = [les for les in lesions if self._fits(les, event)]
-            exact = [
-                les
-                for les in fitting
-                if _same_spot(les, event) or _same_quadrant(les, event)
-            ]
+            exact = [les for les in fitting if _same_spot(les, event) or _same_quadrant(les, event)]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
             if target is not None and not event.own_place and self._one_more(target, event, weak):

@@ -100,8 +100,10 @@ def place_by_kind(events: list[Event], by_sentence: SentenceMentions) -> None:
             continue
         if place.value == "clock":
             value = clock_value(place.text)
-            if event.clock is not None and value is not None and (
-                clock_distance(event.clock, value) >= 0.5
+            if (
+                event.clock is not None
+                and value is not None
+                and (clock_distance(event.clock, value) >= 0.5)
             ):
                 continue  # the focus said another clock face: keep it
             event.clock = value

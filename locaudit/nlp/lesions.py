@@ -56,6 +56,7 @@ from locaudit.nlp.mentions import (
 from locaudit.nlp.places import clock_distance, quadrant_has
 from locaudit.nlp.sections import section_at
 from locaudit.nlp.segment import sentence_bounds
+from locaudit.rules import load_finding_kinds
 
 Sections = list[tuple[int, int, str]]  # (start char, end char, section name), in text order
 
@@ -88,10 +89,16 @@ class Walked:
 class LesionBuilder:
     """Pipeline component: placement events grouped into distinct lesions."""
 
-    def __init__(self, clock_tolerance: float = 1.0, focus_sentences: int = 6) -> None:
+    def __init__(
+        self,
+        clock_tolerance: float = 1.0,
+        focus_sentences: int = 6,
+        patterns_dir: str | None = None,
+    ) -> None:
         register_extensions()
         self.clock_tolerance = clock_tolerance
         self.focus_sentences = focus_sentences
+        self.kinds = load_finding_kinds(patterns_dir)  # finding word -> kind ('calcs')
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.locaudit_facts``."""
@@ -103,7 +110,7 @@ class LesionBuilder:
         """Walk the note sentence by sentence, keeping the focus, collecting placement events
         and note-level facts; then group the events into lesions and fill them in."""
         facts = NoteFacts()
-        mentions = read_mentions(doc)
+        mentions = read_mentions(doc, self.kinds)
         if not mentions:
             return facts
         sections = doc._.locaudit_sections or [(0, len(note_text(doc)), "other")]
@@ -644,10 +651,14 @@ ATTRIBUTE_WORDS = frozenset({"laterality", "side", "guidance", "device", "locati
     "locaudit_lesions",
     assigns=["doc._.locaudit_facts"],
     requires=["doc._.locaudit_context", "doc._.locaudit_sections"],
-    default_config={"clock_tolerance": 1.0, "focus_sentences": 6},
+    default_config={"clock_tolerance": 1.0, "focus_sentences": 6, "patterns_dir": None},
 )
 def make_lesions(
-    nlp: Language, name: str, clock_tolerance: float, focus_sentences: int
+    nlp: Language,
+    name: str,
+    clock_tolerance: float,
+    focus_sentences: int,
+    patterns_dir: str | None,
 ) -> LesionBuilder:
     """The registered factory: ``nlp.add_pipe("locaudit_lesions")``."""
-    return LesionBuilder(clock_tolerance, focus_sentences)
+    return LesionBuilder(clock_tolerance, focus_sentences, patterns_dir)

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import tomllib
 from spacy.tokens import Doc, Span
 
 from locaudit.models import DEVICE_TYPES
 from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, note_text
-from locaudit.rules import PACKAGE_PATTERNS
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet", "other"})
@@ -80,6 +78,10 @@ _CLOCK_WORDS = [
 ]
 
 
+# speech recognition writes the hour as a word it sounds like: 'ate o'clock', 'for o'clock'
+_CLOCK_HOMOPHONES = {"ate": "eight", "for": "four", "won": "one", "tin": "ten"}
+
+
 @dataclass(slots=True)
 class Mention:
     """A concept mention with its context, as plain offsets."""
@@ -94,6 +96,7 @@ class Mention:
     text: str
     context: ContextResult
     definite: bool = False  # 'the wire', 'this reflector': refers back to a known device
+    kind: str | None = None  # a finding's kind ('mass'), from patterns/finding_kinds.toml
 
     @property
     def affirmed(self) -> bool:
@@ -113,9 +116,10 @@ class Mention:
 SentenceMentions = list[tuple[Span, list[Mention]]]
 
 
-def read_mentions(doc: Doc) -> list[Mention]:
+def read_mentions(doc: Doc, kinds: dict[str, str] | None = None) -> list[Mention]:
     """The concept spans of a parsed note, each with its context (affirmed when the context
-    component did not run), in text order. A lesion mention that is a measure is dropped."""
+    component did not run), in text order. A lesion mention that is a measure is dropped.
+    ``kinds`` maps finding words to their kind (``rules.load_finding_kinds``)."""
     spans = doc.spans.get(CONCEPTS_KEY, [])
     contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
     stamps = _timestamps(doc, spans)
@@ -131,11 +135,18 @@ def read_mentions(doc: Doc) -> list[Mention]:
             s.text,
             c,
             definite(doc, s.start),
+            _kind(s, kinds),
         )
         for i, (s, c) in enumerate(zip(spans, contexts))
         if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
         and i not in stamps
     ]  # 'calcifications 1 cm anterior' names no lesion 1; '10:45 pt off table' is a time
+
+
+def _kind(span: Span, kinds: dict[str, str] | None) -> str | None:
+    if not kinds or span.label_ != "BREAST" or span.kb_id_ != "finding":
+        return None
+    return kinds.get(" ".join(span.text.lower().split()))
 
 
 def _timestamps(doc: Doc, spans) -> set[int]:
@@ -210,6 +221,7 @@ def clock_value(text: str) -> float | None:
     match = _CLOCK.search(text)
     if not match:
         word = text.lower().split()[0] if text.strip() else ""
+        word = _CLOCK_HOMOPHONES.get(word, word)
         return float((_CLOCK_WORDS.index(word) + 1) % 12) if word in _CLOCK_WORDS else None
     hour = int(match.group(1)) % 12
     minutes = int(match.group(2) or 0)
@@ -222,22 +234,12 @@ def clock_values(found: list[Mention]) -> list[float]:
     return [v for v in values if v is not None]
 
 
-def _finding_words() -> dict[str, str]:
-    """``patterns/finding_kinds.toml`` read once: each finding word and the kind it names."""
-    path = PACKAGE_PATTERNS / "finding_kinds.toml"
-    kinds = tomllib.loads(path.read_text(encoding="utf-8"))["kinds"]
-    return {word: kind for kind, words in kinds.items() for word in words}
-
-
-_FINDING_WORDS = _finding_words()
-
-
 def finding_kind(m: Mention) -> str | None:
     """The kind of finding a BREAST 'finding' mention names ('the calcs' -> calcifications),
-    or None for words that name no kind ('lesion', 'site')."""
-    if m.label != "BREAST" or m.value != "finding" or m.context.status == "negated":
+    or None for words that name no kind ('lesion', 'site') and for negated findings."""
+    if m.context.status == "negated":
         return None
-    return _FINDING_WORDS.get(" ".join(m.text.lower().split()))
+    return m.kind
 
 
 def marker_name(m: Mention) -> str | None:

@@ -12,7 +12,12 @@ from thinc.api import Config
 from locaudit.nlp import concepts, context, lesions, sections, segment, tokenizer  # noqa: F401
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
-PATTERN_COMPONENTS = ("locaudit_sections", "locaudit_concepts", "locaudit_context")
+PATTERN_COMPONENTS = (
+    "locaudit_sections",
+    "locaudit_concepts",
+    "locaudit_context",
+    "locaudit_lesions",
+)
 
 
 def build_pipeline(patterns_dir: str | Path | None = None) -> Language:
