@@ -40,6 +40,11 @@ def test_segmenter_keeps_period_in_its_sense(nlp):
     assert len(sents) == 1
 
 
+def test_sections_dictated_findings_header_without_colon(nlp):
+    doc = nlp("procedure wire placed at 2:00\npost procedure mammogram the wire at 2:00")
+    assert [name for _, _, name in doc._.locaudit_sections][-1] == "findings"
+
+
 def test_sections_finds_headers_with_crlf(nlp):
     doc = nlp("HISTORY: prior clip.\r\nPROCEDURE: wire placed.\r\nIMPRESSION: ok.")
     names = [name for _, _, name in doc._.locaudit_sections]

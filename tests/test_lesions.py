@@ -528,3 +528,14 @@ def test_lesions_addendum_names_a_lesion_by_clock_face(facts_of):
     by_clock = {les.clock: les for les in facts.lesions}
     assert by_clock[1.0].guidance == "stereotactic"
     assert by_clock[4.0].guidance is None and by_clock[4.0].tomosynthesis_only
+
+
+def test_lesions_one_place_said_of_several_devices_is_neither_ones(facts_of):
+    facts = facts_of(
+        "right breast stereotactic reflector placement\n"
+        "stereo pair of the 12 o'clock calcifications obtained and a SCOUT reflector deployed. "
+        "A second stereo pair was taken and another SCOUT reflector was deployed in the upper "
+        "breast about 2 cm superior to the first.\n"
+        "post procedure mammogram two reflectors in the upper central right breast 2 cm apart"
+    )
+    assert [les.quadrant for les in facts.lesions] == [None, None]

@@ -196,6 +196,13 @@ def sentence_events(
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
         doc, sent_span, anchors, devices, found, focus, bracket, labels_seen
     )
+    shared_place = (
+        not spread
+        and not bracket
+        and section in WEAK_SECTIONS
+        and _plural(devices, found)
+        and len({m.text.lower() for m in found if m.label == "LOCATION"}) == 1
+    )
     events = []
     for i, (kind, anchor) in enumerate(anchors):
         event = Event(
@@ -227,6 +234,11 @@ def sentence_events(
             for key, value in told.items():
                 setattr(event, key, value)
             event.label_from_focus = False
+        elif shared_place:
+            # 'Post-procedure mammogram: two reflectors in the upper central right breast, 2 cm
+            # apart': the one place said of several devices is no lesion's own
+            event.clock = event.quadrant = event.depth = event.nipple_cm = None
+            event.location = []
         events.append(event)
     # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
     merged: list[Event] = []
@@ -306,6 +318,13 @@ def _respectively(
     return told
 
 
+def _plural(devices: list[Mention], found: list[Mention]) -> bool:
+    """Several devices: 'wires', 'Magseed x2', 'two reflectors'."""
+    return any(d.text.lower().endswith("s") for d in devices) or any(
+        (count_value(m.text) or 0) >= 2 for m in found if m.label == "COUNT"
+    )
+
+
 EACH = re.compile(r"\b(?:each|both)\b", re.IGNORECASE)
 
 
@@ -327,8 +346,7 @@ def _spread(
         return []
     counts = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
     plural = (
-        any(d.text.lower().endswith("s") for d in devices)
-        or any(c >= 2 for c in counts)
+        _plural(devices, found)
         # 'a SCOUT reflector was deployed at each target'
         or EACH.search(note_text(doc), sent_span[0], sent_span[1]) is not None
     )
