@@ -539,3 +539,20 @@ def test_lesions_one_place_said_of_several_devices_is_neither_ones(facts_of):
         "post procedure mammogram two reflectors in the upper central right breast 2 cm apart"
     )
     assert [les.quadrant for les in facts.lesions] == [None, None]
+
+
+def test_lesions_chest_wall_recurrence_is_not_breast(facts_of):
+    facts = facts_of(
+        "History: left mastectomy 2019. Recurrence in the left chest wall.\n"
+        "Left chest wall nodule, 3 cm lateral to the mastectomy scar: under ultrasound guidance "
+        "a SCOUT reflector was placed at the nodule."
+    )
+    assert facts.lesions == [] and facts.nonbreast_devices
+
+
+def test_lesions_near_the_chest_wall_is_still_breast(facts_of):
+    facts = facts_of(
+        "Left breast 6:00 mass, posterior depth near the chest wall: prone stereotactic table, "
+        "stereo pair, a Magseed was deployed at the mass."
+    )
+    assert len(facts.lesions) == 1 and facts.lesions[0].laterality == "left"

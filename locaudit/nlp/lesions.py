@@ -235,8 +235,8 @@ class LesionBuilder:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
-                m.label == "BREAST" for m in found
-            )
+                m.label == "BREAST" and m.value != "surgery" for m in found
+            )  # 'chest wall nodule lateral to the mastectomy scar' is not breast tissue
             breast_place = any(
                 (m.label == "BREAST" and m.value == "finding")
                 or (m.label == "LOCATION" and m.value in ("clock", *QUADRANTS))
