@@ -547,7 +547,7 @@ def test_lesions_chest_wall_recurrence_is_not_breast(facts_of):
         "Left chest wall nodule, 3 cm lateral to the mastectomy scar: under ultrasound guidance "
         "a SCOUT reflector was placed at the nodule."
     )
-    assert facts.lesions == [] and facts.nonbreast_devices
+    assert facts.lesions == []
 
 
 def test_lesions_near_the_chest_wall_is_still_breast(facts_of):
