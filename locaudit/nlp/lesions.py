@@ -288,7 +288,14 @@ class LesionBuilder:
                     and words & {"disregard", "error", "deleted", "void", "withdrawn"}
                 ):
                     withdrawn = True  # 'Please disregard the procedure and impression above.'
-            stated_sides |= _stated_sides(found, section, summary)
+            # 'Laterality: [Left]' in the header of a form states the procedure's side
+            side_field = (
+                bool(words & SIDE_WORDS)
+                and focus.get("label") is None
+                and section not in EXCLUDED_SECTIONS
+                and not any(m.label in ("LESION", "LOCATION") for m in found)
+            )
+            stated_sides |= _stated_sides(found, section, summary or side_field)
             if section == "addendum" and any(m.label == "LATERALITY" for m in found):
                 side_amended = True  # an addendum settles the sides: no conflict to report
             if nonbreast:
