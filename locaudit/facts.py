@@ -20,6 +20,7 @@ class LesionFact:
     guidance: str | None = None  # stereotactic | mammographic | ultrasound | mri
     tomosynthesis_only: bool = False
     guidance_own: bool = False  # said in a sentence of this lesion's own, not carried over
+    guidance_unstated: bool = False  # 'under imaging guidance': the note's modality not given
     devices: list[str] = field(default_factory=list)
     device_named: bool = True  # False: "localized" with no device named
     purpose: str = "localization"  # localization | biopsy_marker

@@ -24,6 +24,7 @@ ConceptLabel = Literal[
     "BLOCK",  # a false friend: removes mentions of the category in `value` that it covers
     "PLACE",  # a placement act: placed, deployed, localization...
     "GUIDANCE",  # value: stereotactic | mammographic | ultrasound | mri | tomosynthesis
+    "UNSTATED_GUIDANCE",  # 'under imaging guidance': guided, but by which modality is unsaid
     "LATERALITY",  # value: left | right | bilateral
     "LOCATION",  # clock face, quadrant, depth, distance from nipple
     "LESION",  # value: ordinal "1".."9", or "next" (another/additional lesion)

@@ -556,3 +556,22 @@ def test_lesions_near_the_chest_wall_is_still_breast(facts_of):
         "stereo pair, a Magseed was deployed at the mass."
     )
     assert len(facts.lesions) == 1 and facts.lesions[0].laterality == "left"
+
+
+def test_lesions_imaging_guidance_is_no_modality(facts_of):
+    facts = facts_of(
+        "Right breast wire localization, two sites, stereotactic.\n"
+        "For the 11:00 ribbon clip a stereo pair gave the coordinates and a wire was deployed. "
+        "The 5:00 coil clip, a different biopsy site, was then wired under imaging guidance."
+        "\nA hookwire was placed at the 5:00 clip."
+    )
+    by_clock = {les.clock: les for les in facts.lesions}
+    assert by_clock[11.0].guidance == "stereotactic"
+    assert by_clock[5.0].guidance is None and by_clock[5.0].guidance_unstated
+
+
+def test_lesions_stereotactic_imaging_guidance_is_stereotactic(facts_of):
+    facts = facts_of(
+        "Left breast 2:00: under stereotactic imaging guidance a hookwire was placed at the clip."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic"]

@@ -70,6 +70,7 @@ class Event:
     guidance: str | None = None
     guidance_span: tuple[int, int] | None = None
     guidance_own: bool = False  # said in the event's own sentence, not the focus's
+    guidance_unstated: bool = False  # 'under imaging guidance': guided, modality unsaid
     tomo: bool = False
     bracket: bool = False
     biopsy: tuple[int, int] | None = None
@@ -475,6 +476,10 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
         event.guidance_own = True
     elif guides:
         event.tomo = True
+    elif any(m.label == "UNSTATED_GUIDANCE" and m.affirmed for m in found):
+        # 'the 5:00 coil clip was then wired under imaging guidance': its own guidance, but
+        # not which; the lesion before's modality is not carried to it
+        event.guidance_unstated = True
     elif "guidance" in focus:
         event.guidance, event.guidance_span = focus["guidance"]
     elif focus.get("tomo"):

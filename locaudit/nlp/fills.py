@@ -21,6 +21,7 @@ from locaudit.nlp.mentions import (
     Mention,
     SentenceMentions,
     clock_value,
+    clock_values,
     count_value,
     gap,
     lesion_number,
@@ -262,3 +263,22 @@ def devices_from_list(lesions: list[LesionFact], devices: list[Mention], doc: Do
                 lesion.device_named = True
                 lesion.evidence.append(m.span)
             return
+
+
+def unstated_guidance(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
+    """'The 5:00 coil clip ... was then wired under imaging guidance': a lesion whose guidance
+    only came from the rest of the note (not its own sentences) has, by the note's own words,
+    no modality documented."""
+    for _sent, found in by_sentence:
+        if not any(m.label == "UNSTATED_GUIDANCE" and m.affirmed for m in found):
+            continue
+        if any(m.label == "GUIDANCE" and m.affirmed for m in found):
+            continue  # 'under stereotactic imaging guidance'
+        for value in clock_values(found):
+            at = [
+                les
+                for les in lesions
+                if les.clock is not None and clock_distance(les.clock, value) < 0.5
+            ]
+            if len(at) == 1 and not at[0].guidance_own:
+                at[0].guidance, at[0].guidance_unstated = None, True

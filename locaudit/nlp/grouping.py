@@ -62,7 +62,12 @@ class LesionGrouper:
         for lesion in lesions:
             if lesion.laterality is None and default_side:
                 lesion.laterality = default_side
-            if lesion.guidance is None and default_guidance and not lesion.tomosynthesis_only:
+            if (
+                lesion.guidance is None
+                and default_guidance
+                and not lesion.tomosynthesis_only
+                and not lesion.guidance_unstated
+            ):
                 lesion.guidance = default_guidance[0]
                 lesion.guidance_evidence.append(default_guidance[1])
             lesion.devices = sorted(set(lesion.devices), key=DEVICE_ORDER.index)
@@ -229,6 +234,8 @@ class LesionGrouper:
             lesion.tomosynthesis_only = False
             if event.guidance_span:
                 lesion.guidance_evidence.append(event.guidance_span)
+        elif event.guidance_unstated and not fill_only and lesion.guidance is None:
+            lesion.guidance_unstated = True
         elif event.tomo and (lesion.guidance is None or event.correction):
             lesion.guidance = None  # an addendum: 'placed with tomosynthesis guidance alone'
             lesion.tomosynthesis_only = True

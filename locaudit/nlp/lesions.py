@@ -349,6 +349,7 @@ class LesionBuilder:
         fills.amend(lesions, w.amendments)
         fills.side_by_clock(lesions, by_sentence)
         fills.place_by_marker(lesions, by_sentence)
+        fills.unstated_guidance(lesions, by_sentence)
         body_devices = [
             m
             for m in mentions
