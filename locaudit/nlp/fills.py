@@ -140,12 +140,24 @@ def amendments(found: list[Mention]) -> list[Amendment]:
     label = None
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock" and m.affirmed]
     clock = clock_value(clocks[0].text) if clocks else None
+    # 'Both sites, the 2:00 IDC and the 11:00 ALH site, are in the LEFT breast': a side said
+    # once of every clock face listed before it
+    listed = [v for v in (clock_value(c.text) for c in clocks) if v is not None]
     real = any(m.label == "GUIDANCE" and m.value != "tomosynthesis" and m.affirmed for m in found)
     for m in found:
         if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
             label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
         elif label is None and clock is None:
             continue
+        elif (
+            label is None
+            and len(listed) > 1
+            and m.affirmed
+            and m.label == "LATERALITY"
+            and m.value in ("left", "right")
+            and all(c.end <= m.start for c in clocks)
+        ):
+            out.extend(Amendment(None, value, m) for value in listed)
         elif m.affirmed and (
             (m.label == "GUIDANCE" and m.value != "tomosynthesis")
             or (m.label == "LATERALITY" and m.value in ("left", "right"))
