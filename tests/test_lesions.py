@@ -575,3 +575,20 @@ def test_lesions_stereotactic_imaging_guidance_is_stereotactic(facts_of):
         "Left breast 2:00: under stereotactic imaging guidance a hookwire was placed at the clip."
     )
     assert [les.guidance for les in facts.lesions] == ["stereotactic"]
+
+
+def test_lesions_guidance_said_of_one_lesion_is_not_the_next_ones(facts_of):
+    facts = facts_of(
+        "PROC: LT 2:00: prone stereo, CC approach, stereo pair, wire deployed at ribbon clip. "
+        "LT 7:00: wire deployed at coil clip, med approach."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+
+
+def test_lesions_guidance_of_the_table_serves_every_lesion(facts_of):
+    facts = facts_of(
+        "I placed her prone on the stereotactic table and localized the 2 o'clock "
+        "calcifications with a wire. We then moved to the 10 o'clock calcifications and I "
+        "placed a second wire."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]

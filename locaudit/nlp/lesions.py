@@ -230,7 +230,7 @@ class LesionBuilder:
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
-                self._update_focus(focus, found)
+                self._update_focus(focus, found, equipment=bool(words & EQUIPMENT_WORDS))
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
@@ -265,6 +265,14 @@ class LesionBuilder:
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen
             )
+            if (
+                new
+                and section not in WEAK_SECTIONS
+                and len(set(clock_values(found))) == 1
+                and not words & EQUIPMENT_WORDS
+            ):
+                # a lesion's own sentence: its guidance is not the whole note's
+                scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
             if other_session(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum":
@@ -453,7 +461,7 @@ class LesionBuilder:
             return (kind, found[kind])
         return None
 
-    def _update_focus(self, focus: dict, found: list[Mention]) -> None:
+    def _update_focus(self, focus: dict, found: list[Mention], equipment: bool = False) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
         from the focus's, or outside its quadrant, opens another lesion: its side and place
         are not carried over."""
@@ -473,6 +481,9 @@ class LesionBuilder:
             )
         ):
             kept = {k: v for k, v in focus.items() if k in CARRIED}
+            at = focus.get("guidance_at")
+            if at is not None and clock_distance(first, at) > self.clock_tolerance:
+                kept.pop("guidance", None)  # said of the lesion before only: not carried
             focus.clear()
             focus.update(kept, inherited=True)
         places = [m for m in found if m.label == "LOCATION"]
@@ -522,6 +533,11 @@ class LesionBuilder:
         if real:
             focus["guidance"] = (real[-1].value, real[-1].span)
             focus["guidance_label"] = focus.get("label")
+            # said in the sentence of one lesion at one clock face ('LT 2:00: prone stereo,
+            # stereo pair, wire deployed'): that lesion's guidance, not the next one's
+            # (not the table or unit she lies on, which serves every lesion)
+            here = set(clock_values(found))
+            focus["guidance_at"] = here.pop() if len(here) == 1 and not equipment else None
             focus.pop("tomo", None)
             focus.pop("inherited", None)
         elif guides:
@@ -648,6 +664,7 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
             lesion.laterality = None
 
 
+EQUIPMENT_WORDS = frozenset({"table", "unit", "couch"})  # 'prone on the stereotactic table'
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
