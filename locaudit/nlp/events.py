@@ -216,6 +216,13 @@ def sentence_events(
             correction=correction,
         )
         segment = [m for m in found if not _separated(doc, anchor, m.start)]
+        moved = [
+            m.start for m in found if m.label == "INTERRUPT" and m.affirmed and m.start < anchor
+        ]
+        if moved:
+            # 'The stereotactic table was then needed ..., so she was walked to Procedure Room
+            # 3, where ... a second Magseed deployed': the guidance before the move is not this
+            segment = [m for m in segment if not (m.label == "GUIDANCE" and m.start < max(moved))]
         # the focus already holds this sentence's places: if they are in another part of
         # a run-on sentence ('..., and then ... at 6 o'clock'), they are not this event's
         elsewhere = any(

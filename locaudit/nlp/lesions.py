@@ -528,7 +528,9 @@ class LesionBuilder:
             focus.pop("finding", None)  # 'the calcifications and the mass': neither
         # the latest guidance said wins: 'Targeted by tomosynthesis alone' after the first
         # lesion's stereo pair; within one sentence a real modality beats tomosynthesis
-        guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
+        # (what the sentence said before a move to another room or unit is left behind)
+        moved = max((m.end for m in found if m.label == "INTERRUPT" and m.affirmed), default=-1)
+        guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed and m.start > moved]
         real = [m for m in guides if m.value != "tomosynthesis"]
         if real:
             focus["guidance"] = (real[-1].value, real[-1].span)
