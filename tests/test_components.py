@@ -174,3 +174,13 @@ def _engine_status(text: str, concept: str) -> str:
 )
 def test_context_engine_scope(text, concept, status):
     assert _engine_status(text, concept) == status
+
+
+def test_sections_run_on_history_ends_where_today_starts(nlp):
+    doc = nlp(
+        "This is a 66-year-old woman who comes in for seed localization of two lesions. "
+        "After we went over the risks and she signed consent, we put her prone on the "
+        "stereotactic table and a Magseed was deployed."
+    )
+    names = [name for _, _, name in doc._.locaudit_sections]
+    assert names[0] == "history" and names[-1] == "other"

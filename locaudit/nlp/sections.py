@@ -30,7 +30,10 @@ _PARAGRAPH_END = re.compile(
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
     r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has)|"
     r"(?:a )?time[- ]?out (?:was|is)|after (?:informed |written )?consent|"
-    r"(?:the patient|she|pt) was (?:placed|positioned|brought)))"
+    r"(?:the patient|she|pt) was (?:placed|positioned|brought)|"
+    # 'After we went over the risks and she signed consent, we put her prone ...'
+    r"after\b[^.;\n]{0,80}?\bconsent\b|"
+    r"(?:we|i) (?:put|placed|positioned|brought) (?:her|the patient)\b))"
 )
 # bullets, list numbers, HTML tags and spaces, RTF control words ('\\b PROCEDURE:\\b0') before a
 # header
