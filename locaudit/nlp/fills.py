@@ -41,6 +41,7 @@ class Amendment(NamedTuple):
 # words that open 'another lesion', 'a separate site' (the mention's value may since have become
 # the lesion's number)
 OTHER_WORDS = frozenset({"another", "additional", "separate", "other", "contralateral"})
+SEPARATE = frozenset({"separate", "separately", "unrelated", "distinct"})
 
 
 def single_stated(by_sentence: SentenceMentions) -> bool:
@@ -62,6 +63,10 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         m.label == "LESION" and m.affirmed and m.text.split()[0].lower() in OTHER_WORDS
         for _s, found in by_sentence
         for m in found
+    ) or any(  # 'Stereotactic wire localization of a separate left 6:00 lesion.'
+        any(m.label == "LOCATION" and m.affirmed for m in found)
+        and not SEPARATE.isdisjoint(t.lower_ for t in sent)
+        for sent, found in by_sentence
     )
     return bracket and 1 in counts and not other and not any(c and c >= 2 for c in counts)
 
