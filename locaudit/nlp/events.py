@@ -463,7 +463,7 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     kind = nearest([m for m in found if finding_kind(m)])
     if kind is not None and abs(kind.start - anchor) <= KIND_WINDOW:
         event.finding = finding_kind(kind)
-    elif clock is None and not several and not own_quadrant:
+    elif clock is None and not own_quadrant:  # a kind names one lesion even after a list
         event.finding = focus.get("finding")
 
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
