@@ -592,3 +592,24 @@ def test_lesions_guidance_of_the_table_serves_every_lesion(facts_of):
         "placed a second wire."
     )
     assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_lesions_impression_places_the_lesion_the_body_left_unplaced(facts_of):
+    facts = facts_of(
+        "PROCEDURE: LEFT STEREOTACTIC LOCALIZATION OF TWO LESIONS\n"
+        "Prone table used for both. Ribbon clip first: CC approach, stereo pair, needle in, "
+        "wire deployed. The other one next: lateral approach, stereo pair, deployed.\n"
+        "IMPRESSION:\n- Wire placed at the 12 o'clock ribbon clip.\n"
+        "- Wire placed at the 3 o'clock coil clip."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [0.0, 3.0]
+
+
+def test_lesions_guidance_after_each_place_in_a_list(facts_of):
+    facts = facts_of(
+        "Right breast: a wire was placed at 8 o'clock and a second wire at 12 o'clock.\n"
+        "IMPRESSION: right breast wire localization 8 o'clock stereo, 12 o'clock tomo "
+        "targeted, 2 separate lesions"
+    )
+    by_clock = {les.clock: les for les in facts.lesions}
+    assert by_clock[8.0].guidance == "stereotactic" and by_clock[0.0].guidance is None

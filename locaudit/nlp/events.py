@@ -469,15 +469,13 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
     real = [m for m in guides if m.value != "tomosynthesis"]
     guide = nearest(real)
-    if (
-        len(clocks) >= 2
-        and guides
-        and min(g.start for g in guides) > clocks[0].start
-        and nearest(guides).value == "tomosynthesis"
-    ):
-        # a list that gives each lesion its own guidance ('2:00 stereotactic, 11:00
-        # tomosynthesis-guided'): elsewhere a real modality beats tomosynthesis in a sentence
-        guide = None
+    if len(clocks) >= 2 and guides and min(g.start for g in guides) > clocks[0].start:
+        # a list that gives each lesion its own guidance after its place ('2:00 stereotactic,
+        # 11:00 tomosynthesis-guided'): the one after this lesion's place is its own;
+        # elsewhere a real modality beats tomosynthesis in a sentence
+        after = [g for g in guides if g.start > anchor]
+        own = min(after, key=lambda g: g.start) if after else nearest(guides)
+        guide = own if own.value != "tomosynthesis" else None
     if guide:
         event.guidance, event.guidance_span = guide.value, guide.span
         event.guidance_own = True

@@ -26,7 +26,11 @@ class LesionGrouper:
         self._later: set[int] = set()  # id(lesion) opened as 'the second lesion' or later
 
     def group(
-        self, events: list[Event], default_side: str | None, default_guidance: tuple | None
+        self,
+        events: list[Event],
+        default_side: str | None,
+        default_guidance: tuple | None,
+        stated: int | None = None,
     ) -> list[LesionFact]:
         """Distinguished events (label, clock or quadrant) make lesions first; the others
         join the lesion they fit, preferring the latest one before them in the text."""
@@ -57,7 +61,21 @@ class LesionGrouper:
             if _contradicted(event, lesions):
                 continue
             distinct = event.label is not None and all(les.label != event.label for les in lesions)
-            self._place(event, lesions, where, create=not had_body or distinct, weak=True)
+            # 'Ribbon clip first: ..., deployed. The other one next: ..., deployed.' and only
+            # the impression says 'Wire at the 3 o'clock coil clip': while the note states more
+            # lesions than the body placed, a restatement's own place that fits none of them
+            # is one of the others
+            missing = (
+                stated is not None
+                and len(lesions) < stated
+                and event.own_place
+                and event.device is not None
+                and _distinct(event)
+                and not any(self._fits(les, event) for les in lesions)
+            )
+            self._place(
+                event, lesions, where, create=not had_body or distinct or missing, weak=True
+            )
         lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
         for lesion in lesions:
             if lesion.laterality is None and default_side:

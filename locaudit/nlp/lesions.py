@@ -350,7 +350,7 @@ class LesionBuilder:
         else:
             for event in w.events:
                 event.finding = None
-        lesions = grouper.group(w.events, default_side, default_guidance)
+        lesions = grouper.group(w.events, default_side, default_guidance, facts.stated_count)
         if (w.one_amended or fills.single_stated(by_sentence)) and fills.alike(lesions):
             lesions = fills.merged(lesions)
         fills.place_labelled(lesions, by_sentence)
