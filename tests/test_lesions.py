@@ -613,3 +613,21 @@ def test_lesions_guidance_after_each_place_in_a_list(facts_of):
     )
     by_clock = {les.clock: les for les in facts.lesions}
     assert by_clock[8.0].guidance == "stereotactic" and by_clock[0.0].guidance is None
+
+
+def test_lesions_the_notes_one_side_when_no_lesion_has_its_own(facts_of):
+    facts = facts_of(
+        "History: Left breast carcinoma. Site A: 2 o'clock mass. Site B: 10 o'clock "
+        "calcifications.\nTechnique: prone on the stereotactic table for all placements.\n"
+        "Site A: Magseed deployed at the clip.\nSite B: Magseed deployed at the clip."
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", "left"]
+
+
+def test_lesions_an_empty_side_field_is_recognised():
+    from locaudit.nlp.fills import BLANK_SIDE
+
+    for blank in ("Lesion2.Laterality:\n", "Side: [ ]", "LAT: - | CLOCK: 1000", "Laterality: ____"):
+        assert BLANK_SIDE.search(blank), blank
+    for filled in ("Lesion1.Laterality: Right", "Side: [X] R", "LAT: L | CLOCK: 0300"):
+        assert not BLANK_SIDE.search(filled), filled

@@ -9,6 +9,7 @@ applies these in the order :meth:`locaudit.nlp.lesions.LesionBuilder.extract` li
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -299,3 +300,32 @@ def unstated_guidance(lesions: list[LesionFact], by_sentence: SentenceMentions) 
             ]
             if len(at) == 1 and not at[0].guidance_own:
                 at[0].guidance, at[0].guidance_unstated = None, True
+
+
+# a side field left empty: 'Lesion2.Laterality:', 'Side: [ ]', 'LAT: -', 'Laterality: ____'
+BLANK_SIDE = re.compile(
+    r"\b(?:laterality|side|lat)[ \t]*[:=][ \t]*(?:$|\[[ \t]*\]|_{2,}|-[ \t]*(?:$|\|))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def side_of_note(lesions: list[LesionFact], by_sentence: SentenceMentions, text: str) -> None:
+    """'History: Left breast. ... Site A: 2 o'clock ... Site B: 10 o'clock': when no lesion has
+    a side of its own and the whole note names one breast only (its history included), that
+    breast is every lesion's. (One lesion with a side and another without is left alone: the
+    side written at one lesion's place is that lesion's.)"""
+    if not lesions or any(les.laterality is not None for les in lesions):
+        return
+    if BLANK_SIDE.search(text):
+        return  # a form whose side field was left empty says it is not documented
+    sides: dict[str, tuple[int, int]] = {}
+    for _sent, found in by_sentence:
+        for m in found:
+            if m.label == "LATERALITY" and m.context.status not in ("negated", "hypothetical"):
+                sides.setdefault(m.value, m.span)
+    if len(sides) != 1 or not set(sides) <= {"left", "right"}:
+        return
+    ((side, span),) = sides.items()
+    for lesion in lesions:
+        lesion.laterality = side
+        lesion.laterality_evidence.append(span)

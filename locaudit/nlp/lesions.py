@@ -358,6 +358,7 @@ class LesionBuilder:
         fills.side_by_clock(lesions, by_sentence)
         fills.place_by_marker(lesions, by_sentence)
         fills.unstated_guidance(lesions, by_sentence)
+        fills.side_of_note(lesions, by_sentence, note_text(doc))
         body_devices = [
             m
             for m in mentions
