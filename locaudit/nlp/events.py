@@ -46,6 +46,7 @@ OWN_ACTS = frozenset(
 )
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 KIND_WINDOW = 15  # tokens at most between a device and the finding it was placed in
+DEVICE_ONLY_ACTS = frozenset({"deployed"})  # nothing but a device is deployed
 LICENSE_WINDOW = 18  # tokens at most between a placement act and the device it places
 _GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
 
@@ -189,7 +190,13 @@ def sentence_events(
     )
     if not anchors and (_has_object(found) or bare):
         # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
-        anchors = [(None, p.start) for p in places if p.value == "localization"][:1]
+        # ('the needle was advanced and deployed at the ribbon clip': deployed is said of a
+        # device only, even unnamed)
+        anchors = [
+            (None, p.start)
+            for p in places
+            if p.value == "localization" or p.text.lower() in DEVICE_ONLY_ACTS
+        ][:1]
     if not anchors:
         return []
     # 'a second wire' is said of the device: keep it with the event when the anchors move

@@ -267,6 +267,18 @@ def devices_from_list(lesions: list[LesionFact], devices: list[Mention], doc: Do
     unnamed = [les for les in lesions if not les.devices and les.purpose == "localization"]
     if not unnamed:
         return
+    kinds = {m.value for m in devices if m.value in LOCALIZING}
+    if len(kinds) == 1 and len(unnamed) == len(lesions):
+        # 'SUPPLIES: Kopans 20 G wire (anterior); Kopans 20 G wire (posterior)', 'A SAVI SCOUT
+        # reflector was placed at each site': the one device type the note names, said once
+        # for placements that name none
+        (kind,) = kinds
+        first = next(m for m in devices if m.value == kind)
+        for lesion in unnamed:
+            lesion.devices = [kind]
+            lesion.device_named = True
+            lesion.evidence.append(first.span)
+        return
     for m in devices:
         if m.value not in LOCALIZING:
             continue
