@@ -52,6 +52,7 @@ class NoteFacts:
     other_session_clocks: list[float] = field(default_factory=list)  # where those devices are
     same_session_statements: list[Span] = field(default_factory=list)
     session_unclear: list[Span] = field(default_factory=list)  # 'cannot confirm ... same visit'
+    separateness_unclear: list[Span] = field(default_factory=list)  # 'two lesions or the same?'
     stated_count: int | None = None
     separate_stated: bool = False  # 'two separate lesions', 'a distinct site'
     places_stated: int = 0  # distinct places the note names (clock faces, quadrants, depths)

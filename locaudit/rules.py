@@ -37,6 +37,7 @@ ConceptLabel = Literal[
     "INTRAOP",  # placement during the open operation
     "CORRECTION",  # an addendum correcting a fact
     "INTERRUPT",  # the equipment or room changed mid-session: guidance is not carried over
+    "SEPARATENESS",  # value unclear: the note doubts the devices mark separate lesions
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

@@ -631,3 +631,19 @@ def test_lesions_an_empty_side_field_is_recognised():
         assert BLANK_SIDE.search(blank), blank
     for filled in ("Lesion1.Laterality: Right", "Side: [X] R", "LAT: L | CLOCK: 0300"):
         assert not BLANK_SIDE.search(filled), filled
+
+
+def test_doubt_about_separateness_asks_the_radiologist():
+    text = (
+        "Stereotactic wire localization, left breast, two lesions. The coil clip at 2:00 was "
+        "targeted on a stereo pair and a hookwire deployed. A second stereo pair was obtained "
+        "on the ribbon clip at 7:00 and a second hookwire deployed.\n"
+        "ADDENDUM: the ribbon clip may have migrated. It is not certain whether the two wires "
+        "mark two lesions or the same area."
+    )
+    doubted = locaudit.assess(text)
+    clear = locaudit.assess(text.split("ADDENDUM")[0])
+    assert doubted.verdict == "needs_review"
+    assert "SEPARATENESS_UNCLEAR" in [f.code for f in doubted.findings]
+    assert doubted.query and "separate" in doubted.query
+    assert clear.verdict == "supported"

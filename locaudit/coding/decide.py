@@ -215,6 +215,8 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
         ):
             span = [facts.stated_count_span] if facts.stated_count_span else []
             problems.append(("LESION_COUNT_UNSUPPORTED", None, span))
+    if len(candidates) >= 2 and facts.separateness_unclear:
+        problems.append(("SEPARATENESS_UNCLEAR", None, facts.separateness_unclear[:1]))
     if len(stereo) >= 2 and same_session is not True:
         if facts.other_session or not facts.session_unclear:
             problems.append(("SEPARATE_SESSION", None, facts.other_session[:1]))

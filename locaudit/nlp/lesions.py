@@ -351,7 +351,11 @@ class LesionBuilder:
             for event in w.events:
                 event.finding = None
         lesions = grouper.group(w.events, default_side, default_guidance, facts.stated_count)
-        if (w.one_amended or fills.single_stated(by_sentence)) and fills.alike(lesions):
+        if (
+            (w.one_amended or fills.single_stated(by_sentence))
+            and fills.alike(lesions)
+            and not facts.separateness_unclear  # 'two lesions or the same area': left open
+        ):
             lesions = fills.merged(lesions)
         fills.place_labelled(lesions, by_sentence)
         fills.amend(lesions, w.amendments)
@@ -554,6 +558,10 @@ class LesionBuilder:
         """Note-level statements about sessions and counts: same-session ties, devices placed
         on another day or at an unclear date, negated and planned placements, the stated
         number of lesions."""
+        if section not in ("history", "comparison") and any(
+            m.label == "SEPARATENESS" for m in found
+        ):  # its wording is mostly negated ('not certain whether'): the doubt is what is said
+            facts.separateness_unclear.append(span)
         unclear = any(m.label == "SESSION" and m.value == "unclear" for m in found)
         if unclear and section not in ("history", "comparison"):
             # 'She felt faint, left the department and came back later'; 'I cannot confirm
