@@ -393,8 +393,15 @@ def serve(
 
 
 def run() -> None:  # pragma: no cover - console entry with the internal-failure exit code
+    from locaudit.rules import RuleFileError
+
     try:
         main(standalone_mode=True)
+    except RuleFileError as exc:
+        # a broken rule file (ours or a --patterns copy) is a usage error; the message names
+        # the file, line and rule ids, never note text
+        click.echo(f"locaudit: rule file error: {exc}", err=True)
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("LOCAUDIT_DEBUG"):
             raise
@@ -408,4 +415,4 @@ def run() -> None:  # pragma: no cover - console entry with the internal-failure
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -115,3 +115,26 @@ def test_a_failing_component_spoils_only_its_own_note(monkeypatch):
     assert [r.id for r in results] == ["a", "b", "c"]
     assert results[1].verdict == "error" and "CANARY" not in results[1].model_dump_json()
     assert results[0].verdict != "error" and results[2].verdict == "not_applicable"
+
+
+def test_cli_broken_rule_file_is_a_usage_error(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from locaudit.rules import PACKAGE_PATTERNS
+
+    patterns = tmp_path / "patterns"
+    shutil.copytree(PACKAGE_PATTERNS, patterns)
+    with (patterns / "concepts.jsonl").open("a") as handle:
+        handle.write('{"id": "x1", "label": "NOPE", "pattern": "wire"}\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "locaudit.cli", "check", "--patterns", str(patterns), "-"],
+        input="Left breast: a wire was placed under stereotactic guidance.",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "rule file error: concepts.jsonl:" in done.stderr
+    assert "internal error" not in done.stderr
