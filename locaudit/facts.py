@@ -17,6 +17,7 @@ class LesionFact:
 
     label: int | None = None  # explicit lesion number/letter in the note, if any
     laterality: str | None = None  # left | right
+    side_contradicted: bool = False  # the note gives this lesion both sides
     guidance: str | None = None  # stereotactic | mammographic | ultrasound | mri
     tomosynthesis_only: bool = False
     guidance_own: bool = False  # said in a sentence of this lesion's own, not carried over

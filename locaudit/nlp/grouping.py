@@ -31,6 +31,7 @@ class LesionGrouper:
         default_side: str | None,
         default_guidance: tuple | None,
         stated: int | None = None,
+        sides_settled: bool = False,
     ) -> list[LesionFact]:
         """Distinguished events (label, clock or quadrant) make lesions first; the others
         join the lesion they fit, preferring the latest one before them in the text."""
@@ -58,8 +59,8 @@ class LesionGrouper:
             self._place(event, lesions, where, create=may_create(event))
         had_body = bool(lesions)
         for event in weak:
-            if _contradicted(event, lesions):
-                continue
+            if not sides_settled and _contradicted(event, lesions):
+                continue  # (an addendum that states the sides settles them)
             distinct = event.label is not None and all(les.label != event.label for les in lesions)
             # 'Ribbon clip first: ..., deployed. The other one next: ..., deployed.' and only
             # the impression says 'Wire at the 3 o'clock coil clip': while the note states more
@@ -78,7 +79,7 @@ class LesionGrouper:
             )
         lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
         for lesion in lesions:
-            if lesion.laterality is None and default_side:
+            if lesion.laterality is None and default_side and not lesion.side_contradicted:
                 lesion.laterality = default_side
             if (
                 lesion.guidance is None
@@ -333,6 +334,7 @@ def _contradicted(event: Event, lesions: list[LesionFact]) -> bool:
     ]
     if len(same) == 1 and same[0].laterality and same[0].laterality != event.laterality:
         same[0].laterality = None
+        same[0].side_contradicted = True
         same[0].laterality_evidence.append(event.sentence)  # where the note says otherwise
         return True
     return False

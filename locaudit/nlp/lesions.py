@@ -350,7 +350,9 @@ class LesionBuilder:
         else:
             for event in w.events:
                 event.finding = None
-        lesions = grouper.group(w.events, default_side, default_guidance, facts.stated_count)
+        lesions = grouper.group(
+            w.events, default_side, default_guidance, facts.stated_count, w.side_amended
+        )
         if (
             (w.one_amended or fills.single_stated(by_sentence))
             and fills.alike(lesions)
