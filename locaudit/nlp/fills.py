@@ -58,6 +58,8 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         and not _counts_devices(m, found)  # '(2 wires)' counts devices, not lesions
     ]
     bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
+    if not bracket or 1 not in counts or any(c and c >= 2 for c in counts):
+        return False
     # 'These two wires mark a single lesion. ... a separate right 8 o'clock lesion': the one
     # lesion is the bracketed one, not the whole note
     other = any(
@@ -69,7 +71,7 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         and not SEPARATE.isdisjoint(t.lower_ for t in sent)
         for sent, found in by_sentence
     )
-    return bracket and 1 in counts and not other and not any(c and c >= 2 for c in counts)
+    return not other
 
 
 def _counts_devices(count: Mention, found: list[Mention]) -> bool:

@@ -17,6 +17,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from locaudit.nlp.extensions import note_lowers
+
 _FINAL = frozenset({".", "!", "?"})
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
 # HTML exports break lines with tags, not newlines ('...deployed.<br/>Lesion 2 (right 12:00)')
@@ -31,7 +33,8 @@ _MID_PHRASE = frozenset(
 
 
 # dictated punctuation that speech recognition wrote out as words: a sentence ends after it
-_SPOKEN_STOPS = frozenset({"period", "paragraph"})  # 'period', 'new paragraph' (and 'new line')
+_SPOKEN_STOPS = frozenset({"period", "paragraph"})
+_SPOKEN_WORDS = _SPOKEN_STOPS | {"line"}  # 'period', 'new paragraph' (and 'new line')
 # ... but not where the word is meant: 'a period of', 'the recovery period', 'observation period'
 _NOT_SPOKEN_AFTER = frozenset(
     {"a", "the", "this", "that", "each", "recovery", "observation", "waiting", "short", "brief",
@@ -73,6 +76,7 @@ class Segmenter:
         starts = [False] * len(doc)
         starts[0] = True
         lowercase_note = _mostly_lowercase_lines(doc)
+        lowers = note_lowers(doc)  # one array read: a Token per look-up is the slow part
         prev_word = None  # last non-space token before the current position
         for i, token in enumerate(doc):
             if token.is_space:
@@ -103,7 +107,7 @@ class Segmenter:
                 )
             ):
                 starts[i] = True
-            if _spoken_stop(doc, i, prev_word):
+            if lowers[i] in _SPOKEN_WORDS and _spoken_stop(doc, i, prev_word):
                 nxt = i + 1
                 while nxt < len(doc) and doc[nxt].is_space:
                     nxt += 1
