@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -84,13 +84,18 @@ def without_space(doc: Doc) -> tuple[Doc, list[int] | None]:
     where = (flags == 0).nonzero()[0].tolist()
     if not where or where[-1] == len(where) - 1:
         return doc, None  # whitespace only at the end: nothing between words to skip
-    words = [token.text for token in doc if not token.is_space]
+    if len(doc) > ARRAY_READ_FROM:  # a note: its words read from one array, not a Token each
+        strings = doc.vocab.strings
+        words = [strings[h] for h in doc.to_array(ORTH)[flags == 0].tolist()]
+    else:  # a sentence: the array round trip costs more than a few Tokens
+        words = [token.text for token in doc if not token.is_space]
     compact = Doc(doc.vocab, words=words, spaces=[True] * len(words))
     doc.user_data[_COMPACT] = (len(doc), compact, where)  # concepts and context share it
     return compact, where
 
 
 _COMPACT = ("locaudit", "without_space")
+ARRAY_READ_FROM = 64  # tokens
 
 
 def forget_compact(doc: Doc) -> None:
