@@ -46,6 +46,7 @@ SectionName = Literal[
     "history",
     "comparison",
     "technique",
+    "supplies",
     "procedure",
     "findings",
     "impression",

@@ -647,3 +647,47 @@ def test_doubt_about_separateness_asks_the_radiologist():
     assert "SEPARATENESS_UNCLEAR" in [f.code for f in doubted.findings]
     assert doubted.query and "separate" in doubted.query
     assert clear.verdict == "supported"
+
+
+def test_lesions_named_by_position_are_two_lesions(facts_of):
+    facts = facts_of(
+        "Technique: prone stereotactic table, right breast, CC approach for both sites. "
+        "Anterior site: stereo pair, barbell clip targeted, hookwire deployed. "
+        "Posterior site: separate stereo pair, wing clip targeted, hookwire deployed.\n"
+        "Impression: stereotactic wire localization of two separate right breast lesions at "
+        "12 o'clock, the anterior site and the posterior site."
+    )
+    assert len(facts.lesions) == 2
+    margins = facts_of(
+        "Two hookwires were placed under stereotactic guidance in the right breast at 12 o'clock, "
+        "one at the anterior margin and one at the posterior margin of the calcifications."
+    )
+    assert len(margins.lesions) == 1
+
+
+def test_lesions_a_supply_list_is_not_the_last_lesions_paragraph(facts_of):
+    facts = facts_of(
+        "Technique: prone stereotactic table, right breast, two separate lesions at 12 o'clock. "
+        "The anterior calcifications were targeted first on a stereo pair and the needle was "
+        "deployed at the ribbon clip. For the second, deeper lesion a new stereo pair was "
+        "obtained and the needle was deployed at the coil clip.\n"
+        "SUPPLIES: Kopans 20 G wire, 5 cm (anterior); Kopans 20 G wire, 9 cm (posterior)."
+    )
+    assert [les.devices for les in facts.lesions] == [["wire"], ["wire"]]
+
+
+def test_session_a_discharge_is_not_a_break_in_the_sitting():
+    body = (
+        "Stereotactic wire localization, left breast. Prone stereotactic table. A hookwire was "
+        "deployed at the 1:00 clip on its own stereo pair. A second hookwire was deployed at the "
+        "5:00 clip on a new stereo pair. "
+    )
+    discharged = locaudit.assess(body + "Patient left the department in stable condition.")
+    broken = locaudit.assess(
+        body.replace(
+            "A second",
+            "The patient left the department for a clinic appointment and came back. A second",
+        )
+    )
+    assert discharged.verdict == "supported"
+    assert broken.verdict == "needs_review"

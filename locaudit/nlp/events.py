@@ -35,7 +35,7 @@ from locaudit.nlp.mentions import (
 # Title, findings, impression and procedure summaries restate lesions (grouping lets them only
 # fill gaps); a terse line with no verb reports a placement only in the body sections.
 WEAK_SECTIONS = frozenset({"title", "impression", "findings", "summary"})
-BODY_SECTIONS = frozenset({"procedure", "technique", "other", "addendum"})
+BODY_SECTIONS = frozenset({"procedure", "technique", "supplies", "other", "addendum"})
 # Between a placement act and a device, these start another clause: in 'a needle was advanced
 # but the second wire could not be passed' the wire is not the object of 'advanced'.
 CLAUSE_BREAKS = frozenset({";", "but", "however", "although", "though", "whereas"})

@@ -328,9 +328,7 @@ def side_of_note(lesions: list[LesionFact], by_sentence: SentenceMentions, text:
     a side of its own and the whole note names one breast only (its history included), that
     breast is every lesion's. (One lesion with a side and another without is left alone: the
     side written at one lesion's place is that lesion's.)"""
-    if not lesions or any(
-        les.laterality is not None or les.side_contradicted for les in lesions
-    ):
+    if not lesions or any(les.laterality is not None or les.side_contradicted for les in lesions):
         return
     if BLANK_SIDE.search(text):
         return  # a form whose side field was left empty says it is not documented

@@ -51,6 +51,7 @@ from locaudit.nlp.mentions import (
     lesion_number,
     marker_name,
     nipple_cm,
+    position_key,
     read_mentions,
 )
 from locaudit.nlp.places import clock_distance, quadrant_has
@@ -63,7 +64,6 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
-
 
 
 @dataclass(slots=True)
@@ -132,6 +132,7 @@ class LesionBuilder:
         focus_section = None
         focus_age = 0
         labels_seen = 0
+        positions: dict[str, int] = {}  # 'anterior' -> the label of 'the anterior site'
         # this sitting's biopsies (sentence no, span), known before the loop: the clip may be
         # named before its biopsy ('DEVICE: CLIP ... Comment: 9G VAB, 10 cores')
         biopsies_at = [
@@ -205,12 +206,22 @@ class LesionBuilder:
             ]
             if any(m.value != "next" for m in labels):  # 'Lesion 2 is the separate cluster'
                 labels = [m for m in labels if m.value != "next"]
+            numbered = [m for m in labels if m.value not in ("next", "position")]
             for ref in labels:
-                value = lesion_number(ref.text) if ref.value != "next" else None
+                value = lesion_number(ref.text) if ref.value not in ("next", "position") else None
+                if ref.value == "position":
+                    # 'Anterior site: ...' names one lesion throughout the note; beside a
+                    # number ('Lesion 2 (posterior site)') it is that lesion's other name
+                    key = position_key(ref.text)
+                    if numbered and key not in positions:
+                        positions[key] = lesion_number(numbered[-1].text) or 0
+                    value = positions.get(key) or None
                 if value is None:  # 'a separate lesion': one after those placed so far
                     unlabelled = any(e.label is None and e.section in BODY_SECTIONS for e in events)
                     value = max(labels_seen, len({e.label for e in events if e.label}), unlabelled)
                     value += 1
+                    if ref.value == "position":
+                        positions[position_key(ref.text)] = value
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
             if labels and focus.get("label") != int(labels[-1].value):

@@ -198,6 +198,17 @@ def lesion_number(text: str) -> int | None:
     return _WORDS.get(last)
 
 
+_POSITION_KEYS = {"deeper": "deep", "upper": "superior", "lower": "inferior"}
+
+
+def position_key(text: str) -> str:
+    """'the more anterior site' -> 'anterior', 'deeper cluster' -> 'deep': which way a lesion
+    named by its position lies, one key for the words that say the same."""
+    words = [w for w in text.lower().split() if w != "more"]
+    word = words[0] if words else ""
+    return _POSITION_KEYS.get(word, word)
+
+
 def count_value(text: str) -> int | None:
     """'two lesions' -> 2, 'x2' -> 2, 'both sites' -> 2, 'multiple' -> None."""
     for word in re.split(r"[\s\-]+", text.lower()):

@@ -28,10 +28,10 @@ HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,10}\s*/?>"  # '<br/>', '<p>', '</td>' in H
 BEFORE_TAG = r"(?<=\w)[.,:;](?=</?[A-Za-z])"  # 'depth.<br/>Lesion 2'
 
 
-
 @registry.tokenizers("locaudit.tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's English tokenizer with RTF control words split off as suffixes and infixes."""
+
     def make(nlp: Language) -> Tokenizer:
         defaults = English.Defaults
         prefixes = [HTML_TAG, *(defaults.prefixes or [])]
@@ -49,4 +49,3 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         )
 
     return make
-
