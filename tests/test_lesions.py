@@ -691,3 +691,24 @@ def test_session_a_discharge_is_not_a_break_in_the_sitting():
     )
     assert discharged.verdict == "supported"
     assert broken.verdict == "needs_review"
+
+
+def test_lesions_a_device_before_the_third_wire_marked_an_earlier_lesion(facts_of):
+    facts = facts_of(
+        "Stereotactic wire localization, left breast, two lesions (three wires).\n\n"
+        "History is of a 56-year-old with DCIS at left 10 to 11 o'clock and a separate IDC at "
+        "left 4 o'clock with a coil clip.\n\n"
+        "Using stereotactic guidance the lateral margin of the DCIS calcifications was targeted "
+        "and a hookwire deployed, then the medial margin was targeted and a second hookwire "
+        "deployed. These two wires bracket the DCIS. The coil clip at 4 o'clock was then "
+        "targeted on a new stereo pair and a third wire deployed."
+    )
+    assert len(facts.lesions) == 2
+    assert [les.bracketed for les in facts.lesions] == [True, False]
+
+
+def test_lesions_a_forms_count_field_is_the_stated_count(facts_of):
+    facts = facts_of(
+        "Guidance: Stereotactic (upright)\nNumber of lesions localized: 2\nDevice(s): Magseed\n"
+    )
+    assert facts.stated_count == 2

@@ -117,7 +117,9 @@ class LesionGrouper:
         if target is None:
             target = LesionFact(label=event.label)
             lesions.append(target)
-            if event.label is not None and event.label >= 2:
+            if (event.label is not None and event.label >= 2) or (event.another and not weak):
+                # 'the second lesion', 'a third wire ... at the coil clip': a device said
+                # before it marked an earlier lesion
                 self._later.add(id(target))
         self._absorb(target, event, fill_only=weak)
         where[id(target)] = max(where.get(id(target), 0), event.anchor)
