@@ -176,6 +176,26 @@ def test_context_engine_scope(text, concept, status):
     assert _engine_status(text, concept) == status
 
 
+def test_sections_history_ends_at_a_lesion_header_with_a_clock_face(nlp):
+    text = (
+        "INDICATION: Left 12:00 DCIS (ribbon clip) and left 9:00 IDC (coil clip).\n"
+        "LESION 1 (12:00): Prone stereotactic table; 20 G hookwire through the ribbon clip.\n"
+    )
+    doc = nlp(text)
+    sections = doc._.locaudit_sections
+    body = text.index("LESION 1")
+    assert [name for start, end, name in sections if start <= body < end] == ["other"]
+
+
+def test_sections_a_history_sentence_and_a_supply_list(nlp):
+    doc = nlp(
+        "History is of a 56-year-old with DCIS at left 10 o'clock.\n\n"
+        "Prone stereotactic table; wires deployed.\nSUPPLIES: Kopans 20 G wire x2."
+    )
+    names = [name for _, _, name in doc._.locaudit_sections]
+    assert names == ["history", "other", "supplies"]
+
+
 def test_sections_run_on_history_ends_where_today_starts(nlp):
     doc = nlp(
         "This is a 66-year-old woman who comes in for seed localization of two lesions. "
