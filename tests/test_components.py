@@ -77,6 +77,13 @@ def test_concepts_blocks_false_friends(nlp, text):
     assert not [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
 
 
+def test_concepts_a_device_in_place_is_no_act_of_placing(nlp):
+    doc = nlp("Target: right 8:00 calcifications, UltraClip in place, marked by a coil clip.")
+    assert [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "PLACE"] == []
+    doc = nlp("The biopsy site was marked with a clip.")
+    assert [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "PLACE"] == ["marked"]
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
@@ -99,6 +106,13 @@ def _device_status(nlp, text, device_text):
         ("A wire will be placed tomorrow.", "wire", "hypothetical"),
         ("The previously placed clip was targeted.", "clip", "historical"),
         ("A wire was placed in the left breast.", "wire", "affirmed"),
+        ("Note.\nBack in 2014 I put a wire in her left breast at 4 o'clock.", "wire", "historical"),
+        (
+            "Note.\nShe was scheduled this morning for stereotactic wire localization.",
+            "wire",
+            "hypothetical",
+        ),
+        ("Note.\nThe wire localization was scheduled for Friday.", "wire", "hypothetical"),
     ],
 )
 def test_context_status(nlp, text, device, status):

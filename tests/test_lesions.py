@@ -712,3 +712,14 @@ def test_lesions_a_forms_count_field_is_the_stated_count(facts_of):
         "Guidance: Stereotactic (upright)\nNumber of lesions localized: 2\nDevice(s): Magseed\n"
     )
     assert facts.stated_count == 2
+
+
+def test_lesions_a_biopsy_of_one_target_is_not_the_next_targets(facts_of):
+    facts = facts_of(
+        "LT breast localization - 2 separate lesions - stereotactic\n"
+        "- Target 1 (L 10:00, 9 mm mass, IDC on US bx): stereo pair. Hookwire placed.\n"
+        "- Target 2 (L 5:00, distortion, prior clip not seen): stereo pair. HydroMARK clip "
+        "deployed at the distortion as localization marker.\n"
+        "- Post 2-view mammo: wire at target 1, new HydroMARK at target 2."
+    )
+    assert [les.purpose for les in facts.lesions] == ["localization", "localization"]

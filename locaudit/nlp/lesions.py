@@ -141,6 +141,13 @@ class LesionBuilder:
             for b in [[m for m in found if m.label == "BIOPSY" and m.affirmed]]
             if b and section_at(sections, sent.start_char) not in EXCLUDED_SECTIONS
         ]
+        # ... and the lesions each sentence names ('Target 1 (... IDC on US bx)'): a biopsy
+        # said of one lesion is not the next lesion's ('Target 2: ... HydroMARK deployed')
+        named_in = {
+            n: {lesion_number(m.text) for m in found if m.label == "LESION" and not m.value}
+            - {None}
+            for n, (_sent, found) in enumerate(by_sentence)
+        }
         # guidance and sides said in one labelled lesion's paragraph are that lesion's only
         scoped_guides: set[tuple[int, int]] = set()
         scoped_sides: set[tuple[int, int]] = set()
@@ -323,7 +330,12 @@ class LesionBuilder:
                 continue
             for event in new:
                 if event.device in MARKERS:
-                    near = [span for n, span in biopsies_at if abs(number - n) <= 2]
+                    near = [
+                        span
+                        for n, span in biopsies_at
+                        if abs(number - n) <= 2
+                        and (event.label is None or not named_in[n] or event.label in named_in[n])
+                    ]
                     event.biopsy = near[0] if near else None
             facts.intraoperative.extend(e.sentence for e in new if e.intraop)
             events.extend(new)
