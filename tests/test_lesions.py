@@ -723,3 +723,38 @@ def test_lesions_a_biopsy_of_one_target_is_not_the_next_targets(facts_of):
         "- Post 2-view mammo: wire at target 1, new HydroMARK at target 2."
     )
     assert [les.purpose for les in facts.lesions] == ["localization", "localization"]
+
+
+def test_lesions_a_form_block_per_lesion(facts_of):
+    block = (
+        "{n}\n  Side: {side}\n  Location: {clock}, 5 cm FN, middle third\n  Target: coil clip\n"
+        "  Device: SAVI SCOUT reflector x1\n  Confirmation: post-fire stereo, reflector at clip\n"
+    )
+    facts = facts_of(
+        "Procedure: BREAST LOCALIZATION DEVICE PLACEMENT, STEREOTACTIC\n"
+        "Guidance: Prone stereotactic, stereo pairs.\n"
+        + block.format(n="Lesion 1", side="Right", clock="8:00")
+        + block.format(n="Lesion 2", side="Left", clock="1:00")
+    )
+    assert [(les.label, les.laterality) for les in facts.lesions] == [(1, "right"), (2, "left")]
+
+
+def test_lesions_the_lesion_a_line_opens_with_is_its_subject(facts_of):
+    facts = facts_of(
+        "Prone table, stereotactic guidance.\n"
+        "Target 1: L breast 4:00, coil clip. Stereo pair ok. Tag #1 deployed.\n"
+        "Target 2: L breast 11:00, ribbon clip - separate lesion ~9 cm from target 1. "
+        "Stereo pair ok. Tag #2 deployed.\n"
+    )
+    assert [les.label for les in facts.lesions] == [1, 2]
+    assert "11:00" in (facts.lesions[1].location or "")
+
+
+def test_lesions_a_carried_label_gives_way_to_an_existing_lesions_place(facts_of):
+    facts = facts_of(
+        "Prone table.\nTarget 1 - L 3:00 clip. Stereo ok. Kopans wire placed; tip at clip.\n"
+        "Target 2 - L 9:00 clip, far posterior: not reachable. No needle placed for target 2.\n"
+        "Post CC/ML L: single wire at 3:00 clip.\nRad called the surgeon re target 2.\n"
+        "Rad note: agree. One wire placed (L 3:00)."
+    )
+    assert len(facts.lesions) == 1

@@ -231,6 +231,11 @@ class LesionBuilder:
                         positions[position_key(ref.text)] = value
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
+            # the lesion a line opens with is its subject ('Target 2: L 11:00 ... separate
+            # lesion ~9 cm from target 1'); elsewhere the last one named
+            heading = labels[0] if labels and labels[0].start - sent.start <= 1 else None
+            if heading is not None and len(labels) > 1 and labels[-1].value != heading.value:
+                labels = [*labels, heading]
             if labels and focus.get("label") != int(labels[-1].value):
                 # 'Lesion 1: prone stereotactic table ... Lesion 2: a seed was deployed':
                 # what one lesion's paragraph says of its guidance is not the next one's
