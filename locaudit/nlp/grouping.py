@@ -108,14 +108,18 @@ class LesionGrouper:
             labelled = next((les for les in lesions if les.label == event.label), None)
             if labelled is not None and not self._fits(labelled, event, use_label=False):
                 event.label = None  # its own side or clock says another lesion than the focus
-            elif labelled is None and event.label_from_focus and event.own_place:
-                # '... re target 2. One wire placed (L 3:00).': the label the focus carried
-                # names no lesion yet, the clock face names target 1
-                if any(
+            elif (
+                labelled is None
+                and event.label_from_focus
+                and event.own_place
+                and any(
                     _same_spot(les, event) and self._fits(les, event, use_label=False)
                     for les in lesions
-                ):
-                    event.label = None
+                )
+            ):
+                # '... re target 2. One wire placed (L 3:00).': the label the focus carried
+                # names no lesion yet, the clock face names target 1
+                event.label = None
         target = self._target(event, lesions, where, weak)
         if target is None and not create:
             if event.correction and lesions:
