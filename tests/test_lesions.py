@@ -758,3 +758,19 @@ def test_lesions_a_carried_label_gives_way_to_an_existing_lesions_place(facts_of
         "Rad note: agree. One wire placed (L 3:00)."
     )
     assert len(facts.lesions) == 1
+
+
+def test_session_placements_stamped_hours_apart_or_after_the_end_ask():
+    log = (
+        "STEREO SCOUT LOC LT x2\nUnit: Affirm prone\nStart 07:40   End 08:20\n"
+        "Target 1: L 2:00 ribbon clip. Stereo pair. SCOUT reflector deployed 07:58.\n"
+        "Target 2: L 10:00 coil clip, separate site. Stereo pair. SCOUT reflector deployed {t}.\n"
+    )
+    assert locaudit.assess(log.format(t="08:11")).verdict == "supported"
+    late = locaudit.assess(log.format(t="13:35"))
+    assert late.verdict == "needs_review"
+    assert "SESSION_UNCLEAR" in [f.code for f in late.findings]
+    apart = log.replace("Start 07:40   End 08:20\n", "")
+    assert locaudit.assess(apart.format(t="13:35")).verdict == "needs_review"
+    # a clock face is not a time: 'deployed at 10:30' says where
+    assert locaudit.assess(apart.format(t="at 10:30")).verdict == "supported"

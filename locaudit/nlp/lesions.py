@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from locaudit.facts import LesionFact, NoteFacts
-from locaudit.nlp import fills, kinds
+from locaudit.nlp import fills, kinds, timing
 from locaudit.nlp.events import (
     BODY_SECTIONS,
     CARRIED,
@@ -346,6 +346,9 @@ class LesionBuilder:
             events.extend(new)
             if new and acts and section not in WEAK_SECTIONS:
                 acted = True  # a placement verb in the body, not only device lines
+        stamp = timing.doubtful_times(doc, mentions)
+        if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
+            facts.session_unclear.append(stamp)
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             walked = Walked(

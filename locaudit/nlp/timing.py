@@ -1,0 +1,73 @@
+"""Placement times that do not fit one sitting.
+
+Technologist logs and structured reports stamp each placement ('SCOUT reflector deployed 07:58',
+'Tag #2 deployed 13:40') and the visit ('Start 07:40  End 08:20'). Coders treat placements
+hours apart, or a placement stamped after the procedure ended, as a session the radiologist
+must confirm: the patient may have left and come back. Each time is read next to the
+placement act the concept matcher found (``PLACE``), so the verbs stay in
+``patterns/concepts.jsonl``.
+
+A clock face looks like a time ('wire placed at 10:30'): only a time that cannot be a clock
+face is read, one with hours past 12 or minutes off the quarter hour ('10:14', '13:35').
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from locaudit.nlp.mentions import Mention
+
+SITTING_MINUTES = 180  # placements further apart than this are not plainly one sitting
+LATE_MINUTES = 10  # a placement stamped this long after the recorded end
+_TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
+_END_WORDS = frozenset({"end", "ended", "finish", "finished"})
+
+
+def _minutes(text: str, strict: bool = True) -> int | None:
+    """'07:58' -> 478; '1340' -> 820. With ``strict``, not what could be a clock face."""
+    match = _TIME.match(text)
+    if match is None or (":" not in text and len(text) != 4):
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if strict and hours <= 12 and minutes in (0, 15, 30, 45):
+        return None
+    return hours * 60 + minutes
+
+
+def _time_after(doc: Doc, index: int, strict: bool = True) -> tuple[int, int] | None:
+    """(minutes, token index) of a time within two tokens after ``index`` ('deployed at
+    13:35', 'placed 1009')."""
+    for i in range(index, min(index + 3, len(doc))):
+        token = doc[i]
+        if token.is_space or token.lower_ in ("at", "@", ":", "-", "=", "time"):
+            continue
+        value = _minutes(token.text, strict)
+        return (value, i) if value is not None else None
+    return None
+
+
+def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
+    """The span (characters) of a placement time that puts the sitting in doubt, if any."""
+    stamped: list[tuple[int, int]] = []
+    for m in mentions:
+        if m.label == "PLACE" and m.affirmed:
+            found = _time_after(doc, m.end)
+            if found is not None:
+                stamped.append(found)
+    if not stamped:
+        return None
+    end = None
+    for token in doc:
+        if token.lower_ in _END_WORDS:
+            found = _time_after(doc, token.i + 1, strict=False)
+            if found is not None:
+                end = found[0]
+    first = min(stamped)
+    last = max(stamped)
+    late = end is not None and last[0] > end + LATE_MINUTES
+    if late or (len(stamped) >= 2 and last[0] - first[0] > SITTING_MINUTES):
+        token = doc[last[1]]
+        return (token.idx, token.idx + len(token.text))
+    return None
