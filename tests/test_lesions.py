@@ -774,3 +774,19 @@ def test_session_placements_stamped_hours_apart_or_after_the_end_ask():
     assert locaudit.assess(apart.format(t="13:35")).verdict == "needs_review"
     # a clock face is not a time: 'deployed at 10:30' says where
     assert locaudit.assess(apart.format(t="at 10:30")).verdict == "supported"
+
+
+def test_session_a_log_line_time_is_a_time_and_a_clock_face_line_is_not():
+    log = (
+        "Stereotactic I-125 seed localization, right breast.\n"
+        "07:45  Lesion 1, right 3:00: prone stereotactic table, stereo pair; seed deployed.\n"
+        "{t}  Lesion 2, right 6:00: prone stereotactic table, stereo pair; second seed deployed.\n"
+    )
+    assert locaudit.assess(log.format(t="08:05")).verdict == "supported"
+    assert locaudit.assess(log.format(t="13:20")).verdict == "needs_review"
+    faces = (
+        "Left breast, prone stereotactic table.\n"
+        "1:00 calcifications: stereo pair, hookwire deployed.\n"
+        "8:00 mass: new stereo pair, hookwire deployed.\n"
+    )
+    assert locaudit.assess(faces).verdict == "supported"

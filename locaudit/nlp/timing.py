@@ -48,6 +48,27 @@ def _time_after(doc: Doc, index: int, strict: bool = True) -> tuple[int, int] | 
     return None
 
 
+def _line_stamps(doc: Doc, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Times that open a line with a placement in it ('07:45  Lesion 1, right 3:00: ... seed
+    deployed'), read as times whatever their minutes: a log line opens with its time."""
+    acts = sorted(m.start for m in mentions if m.label == "PLACE" and m.affirmed)
+    stamps: list[tuple[int, int]] = []
+    for token in doc:
+        if token.i > 0 and not (doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text):
+            continue
+        value = _minutes(token.text, strict=False)
+        if value is None or ":" not in token.text:
+            continue
+        end = next((t.i for t in doc[token.i :] if t.is_space and "\n" in t.text), len(doc))
+        if any(token.i < start < end for start in acts):
+            stamps.append((value, token.i))
+    # lines may open with clock faces instead ('1:00 calcifications: ... 6:00 mass: ...'):
+    # they are times only if one of them cannot be a clock face
+    if all(_minutes(doc[i].text) is None for _, i in stamps):
+        return []
+    return stamps
+
+
 def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     """The span (characters) of a placement time that puts the sitting in doubt, if any."""
     stamped: list[tuple[int, int]] = []
@@ -56,6 +77,7 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
             found = _time_after(doc, m.end)
             if found is not None:
                 stamped.append(found)
+    stamped += _line_stamps(doc, mentions)
     if not stamped:
         return None
     end = None
