@@ -790,3 +790,25 @@ def test_session_a_log_line_time_is_a_time_and_a_clock_face_line_is_not():
         "8:00 mass: new stereo pair, hookwire deployed.\n"
     )
     assert locaudit.assess(faces).verdict == "supported"
+
+
+def test_notes_that_place_nothing_are_not_applicable():
+    navigator = (
+        "Nurse Navigator Note - Cedar Hills Breast Center\nReason for contact: pre-procedure call\n"
+        "Spoke with patient about tomorrow. She is set for bilateral stereotactic wire "
+        "localizations at 07:30 (right 11 o'clock calcifications, left 3 o'clock clip)."
+    )
+    post_loc = (
+        "MAMMOGRAM, POST-LOCALIZATION, RIGHT (UNILATERAL, 2 VIEWS)\n"
+        "Performed after the stereotactic wire localizations reported under another accession.\n"
+        "IMPRESSION: two hookwires. The wire at 10:00 has its tip 3 mm beyond the ribbon clip; "
+        "the wire at 7:00 has its tip at the coil clip."
+    )
+    for text in (navigator, post_loc):
+        assert locaudit.assess(text).verdict == "not_applicable", text[:30]
+    procedure = (
+        "EXAM: STEREOTACTIC WIRE LOCALIZATION, RIGHT BREAST\nPost-localization mammogram: "
+        "wires at 10:00 and 7:00.\nProne stereotactic table: a hookwire was deployed at the "
+        "10:00 ribbon clip on its own stereo pair and a second at the 7:00 coil clip on a new pair."
+    )
+    assert locaudit.assess(procedure).verdict == "supported"
