@@ -812,3 +812,15 @@ def test_notes_that_place_nothing_are_not_applicable():
         "10:00 ribbon clip on its own stereo pair and a second at the 7:00 coil clip on a new pair."
     )
     assert locaudit.assess(procedure).verdict == "supported"
+
+
+def test_lesions_one_wire_spanning_its_clip_is_no_bracketing(facts_of):
+    facts = facts_of(
+        "Prone stereotactic table, left breast, craniocaudal approach for the upper outer site. "
+        "A hookwire was deployed; repeat stereo images showed the thickened segment spanning "
+        "the clip.\nThe breast was recompressed for the 7 o'clock site; a second hookwire was "
+        "placed at the coil clip.\nPost-procedure mammograms confirm the first wire in the "
+        "upper outer quadrant at 2 o'clock and the second wire at 7 o'clock."
+    )
+    assert [les.bracketed for les in facts.lesions] == [False, False]
+    assert [les.clock for les in facts.lesions] == [2.0, 7.0]

@@ -166,7 +166,11 @@ class LesionGrouper:
             return (sure or rest or [None])[0]
         if _distinct(event) and (not event.bracket or event.own_place):
             fitting = [les for les in lesions if self._fits(les, event)]
-            exact = [les for les in fitting if _same_spot(les, event) or _same_quadrant(les, event)]
+            exact = [
+                les
+                for les in fitting
+                if _same_spot(les, event) or _same_quadrant(les, event) or _in_quadrant(les, event)
+            ]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
             if target is not None and not event.own_place and self._one_more(target, event, weak):
@@ -315,6 +319,17 @@ def _same_spot(lesion: LesionFact, event: Event) -> bool:
         and lesion.clock is not None
         and clock_distance(event.clock, lesion.clock) < 0.5
         and not apart_in_depth(lesion, event)
+    )
+
+
+def _in_quadrant(lesion: LesionFact, event: Event) -> bool:
+    """A lesion known by its quadrant only ('the upper outer site') and a clock face in that
+    quadrant said later ('the first wire ... in the upper outer quadrant at 2 o'clock')."""
+    return (
+        lesion.clock is None
+        and lesion.quadrant is not None
+        and event.clock is not None
+        and quadrant_has(lesion.quadrant, event.clock, {lesion.laterality} - {None})
     )
 
 
