@@ -816,11 +816,15 @@ def test_notes_that_place_nothing_are_not_applicable():
 
 def test_lesions_one_wire_spanning_its_clip_is_no_bracketing(facts_of):
     facts = facts_of(
-        "Prone stereotactic table, left breast, craniocaudal approach for the upper outer site. "
-        "A hookwire was deployed; repeat stereo images showed the thickened segment spanning "
-        "the clip.\nThe breast was recompressed for the 7 o'clock site; a second hookwire was "
-        "placed at the coil clip.\nPost-procedure mammograms confirm the first wire in the "
-        "upper outer quadrant at 2 o'clock and the second wire at 7 o'clock."
+        "PROCEDURE: Stereotactic needle localization, left breast, two sites\n\n"
+        "She was positioned prone on the stereotactic table, craniocaudal approach for the "
+        "upper outer site. Scout and stereo images showed the ribbon clip. A 20-gauge "
+        "hookwire was advanced and the hook deployed; repeat stereo images showed the "
+        "thickened segment spanning the clip.\n\n"
+        "The breast was recompressed from a medial approach for the 7 o'clock site. A second "
+        "hookwire was placed in the same fashion, its tip 4 mm beyond the coil clip.\n\n"
+        "Post-procedure mammograms confirm the first wire traversing the ribbon clip in the "
+        "upper outer quadrant at 2 o'clock, posterior depth, and the second wire tip adjacent "
+        "to the coil clip at 7 o'clock, middle depth.\n"
     )
     assert [les.bracketed for les in facts.lesions] == [False, False]
-    assert [les.clock for les in facts.lesions] == [2.0, 7.0]
