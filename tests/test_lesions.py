@@ -828,3 +828,13 @@ def test_lesions_one_wire_spanning_its_clip_is_no_bracketing(facts_of):
         "to the coil clip at 7 o'clock, middle depth.\n"
     )
     assert [les.bracketed for les in facts.lesions] == [False, False]
+
+
+def test_lesions_a_lesion_named_to_measure_from_is_not_the_subject(facts_of):
+    facts = facts_of(
+        "Procedure: Upright stereotactic Magseed localization, R breast, 2 lesions\n"
+        "Lesion 1 - R UOQ 10:00, 7 cm FN. Ribbon clip. Stereo +/-15. Magseed deployed.\n"
+        "Lesion 2 - R LIQ 5:00, 4 cm FN. Coil clip, separate bx site ~8 cm from lesion 1. "
+        "Stereo +/-15. Magseed deployed.\n"
+    )
+    assert [les.label for les in facts.lesions] == [1, 2]

@@ -63,6 +63,7 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
+REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})  # '8 cm from lesion 1'
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
 
@@ -231,6 +232,15 @@ class LesionBuilder:
                         positions[position_key(ref.text)] = value
                 labels_seen = max(labels_seen, value)
                 ref.value = str(value)
+            # a lesion named only to measure from ('separate bx site ~8 cm from lesion 1') is
+            # not what the sentence is about
+            subjects = [
+                m for m in labels if m.start == 0 or lowers[m.start - 1] not in REFERENCE_WORDS
+            ]
+            if subjects and len(subjects) < len(labels):
+                labels = subjects
+            elif labels and not subjects and focus.get("label") is not None:
+                labels = []
             # the lesion a line opens with is its subject ('Target 2: L 11:00 ... separate
             # lesion ~9 cm from target 1'); elsewhere the last one named
             heading = labels[0] if labels and labels[0].start - sent.start <= 1 else None
