@@ -84,6 +84,13 @@ def test_concepts_a_device_in_place_is_no_act_of_placing(nlp):
     assert [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "PLACE"] == ["marked"]
 
 
+def test_concepts_ocr_misreadings_of_sides_and_clips(nlp):
+    doc = nlp("Post-procedure night CC: wire at the c1ip in the 1eft breast, 1eft 2:00.")
+    found = [(s.label_, s.kb_id_) for s in doc.spans[CONCEPTS_KEY]]
+    assert ("LATERALITY", "right") in found and ("DEVICE", "clip") in found
+    assert found.count(("LATERALITY", "left")) == 2
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
