@@ -838,3 +838,26 @@ def test_lesions_a_lesion_named_to_measure_from_is_not_the_subject(facts_of):
         "Stereo +/-15. Magseed deployed.\n"
     )
     assert [les.label for les in facts.lesions] == [1, 2]
+
+
+def test_lesions_an_addendum_that_corrects_the_side_of_the_procedure(facts_of):
+    facts = facts_of(
+        "Exam: STEREOTACTIC SAVI SCOUT LOCALIZATION, RIGHT BREAST, 2 SITES\n"
+        "Procedure: Prone stereotactic table, right breast. The ribbon clip at 3:00 was targeted "
+        "with a stereo pair and a SCOUT reflector deployed. The coil clip at 5:00 was then "
+        "targeted from a new stereo pair and a second reflector deployed.\n"
+        "Impression: Right breast stereotactic SCOUT localization of two separate sites.\n\n"
+        "ADDENDUM - LATERALITY CORRECTION: This procedure was performed on the LEFT breast. "
+        'Every reference to "right" in the report above should read "left".'
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", "left"]
+
+
+def test_lesions_bracketing_devices_at_one_clock_face_apart_in_depth(facts_of):
+    facts = facts_of(
+        "Exam: STEREO SCOUT LOC RT\nIndication: extensive calcs; bracketing requested.\n"
+        "Approach: lateral. Scout + stereo +/-15 obtained.\n"
+        "SCOUT reflector #1 deployed at anterior margin of calc cluster, R 10:00, 4 cm FN.\n"
+        "Reflector #2 deployed at posterior margin of SAME cluster, R 10:00, 9 cm FN.\n"
+    )
+    assert len(facts.lesions) == 1 and facts.lesions[0].bracketed

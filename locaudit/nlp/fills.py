@@ -32,7 +32,8 @@ from locaudit.nlp.places import clock_distance
 
 
 class Amendment(NamedTuple):
-    """What an addendum sentence says of one lesion, named by its label or its clock face."""
+    """What an addendum sentence says of one lesion, named by its label or its clock face
+    (neither: of every lesion)."""
 
     label: int | None
     clock: float | None
@@ -139,7 +140,7 @@ def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> 
                 _fill_place(current, m)
 
 
-def amendments(found: list[Mention]) -> list[Amendment]:
+def amendments(found: list[Mention], correcting: bool = False) -> list[Amendment]:
     """'ADDENDUM: Lesion 2 was targeted on the prone stereotactic table': an addendum sentence
     with no placement of its own that states the guidance or side of a labelled lesion (the
     label written before the statement), or of the lesion at a clock face ('the 4 o'clock
@@ -152,6 +153,19 @@ def amendments(found: list[Mention]) -> list[Amendment]:
     # once of every clock face listed before it
     listed = [v for v in (clock_value(c.text) for c in clocks) if v is not None]
     real = any(m.label == "GUIDANCE" and m.value != "tomosynthesis" and m.affirmed for m in found)
+    sides = [m for m in found if m.label == "LATERALITY" and m.affirmed]
+    if (
+        clock is None
+        and not any(m.label == "LESION" for m in found)
+        and (correcting or any(m.label == "CORRECTION" for m in found))
+        # not '"right" ... should read "left"': there the side said is the wrong one
+        and not any(m.label == "CORRECTION" and not m.affirmed for m in found)
+        and len({m.value for m in sides}) == 1
+        and sides[0].value in ("left", "right")
+    ):
+        # 'LATERALITY CORRECTION: This procedure was performed on the LEFT breast': the side
+        # of every lesion
+        return [Amendment(None, None, sides[0])]
     for m in found:
         if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
             label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
@@ -183,6 +197,11 @@ def amendments(found: list[Mention]) -> list[Amendment]:
 def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
     """The addendum wins over the body for the lesion it names (by label, else by clock)."""
     for label, clock, m in amendments:
+        if label is None and clock is None and m.label == "LATERALITY":
+            for lesion in lesions:
+                lesion.laterality, lesion.side_contradicted = m.value, False
+                lesion.laterality_evidence.append(m.span)
+            continue
         if label is not None:
             lesion = next((les for les in lesions if les.label == label), None)
         else:

@@ -169,7 +169,10 @@ class LesionGrouper:
             exact = [
                 les
                 for les in fitting
-                if _same_spot(les, event) or _same_quadrant(les, event) or _in_quadrant(les, event)
+                if _same_spot(les, event)
+                or _same_quadrant(les, event)
+                or _in_quadrant(les, event)
+                or _bracket_pair(les, event)
             ]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
@@ -319,6 +322,19 @@ def _same_spot(lesion: LesionFact, event: Event) -> bool:
         and lesion.clock is not None
         and clock_distance(event.clock, lesion.clock) < 0.5
         and not apart_in_depth(lesion, event)
+    )
+
+
+def _bracket_pair(lesion: LesionFact, event: Event) -> bool:
+    """Two devices said to bracket, at one clock face: the anterior and posterior ends of one
+    lesion ('reflector #1 at the anterior margin, R 10:00, 4 cm FN ... #2 at the posterior
+    margin of the same cluster, R 10:00, 9 cm FN'), however far apart in depth."""
+    return (
+        event.bracket
+        and lesion.bracketed
+        and event.clock is not None
+        and lesion.clock is not None
+        and clock_distance(event.clock, lesion.clock) < 0.5
     )
 
 

@@ -155,6 +155,7 @@ class LesionBuilder:
         acted = denied = one_amended = interrupted = False
         side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
         amendments: list[fills.Amendment] = []  # what addenda say of a named lesion
+        correcting = False  # an addendum has said it corrects the report
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
@@ -309,7 +310,9 @@ class LesionBuilder:
             if other_session(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             if section == "addendum":
-                amendments.extend(fills.amendments(found))
+                # 'ADDENDUM - LATERALITY CORRECTION:' heads the sentences that correct
+                correcting = correcting or any(m.label == "CORRECTION" for m in found)
+                amendments.extend(fills.amendments(found, correcting))
                 counts = [count_value(m.text) for m in found if m.label == "COUNT" and m.affirmed]
                 if 1 in counts and any(m.label in ("BRACKET", "DEVICE") for m in found):
                     # 'Amendment: both wires mark ONE lesion', '... bracketing, single lesion'
