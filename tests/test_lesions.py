@@ -861,3 +861,18 @@ def test_lesions_bracketing_devices_at_one_clock_face_apart_in_depth(facts_of):
         "Reflector #2 deployed at posterior margin of SAME cluster, R 10:00, 9 cm FN.\n"
     )
     assert len(facts.lesions) == 1 and facts.lesions[0].bracketed
+
+
+def test_session_two_reports_with_two_dates_of_service_ask():
+    part = (
+        "PART {n}\nDOS: {dos}\nPROCEDURE: Stereotactic wire localization, {side} breast {clock}.\n"
+        "Prone stereotactic table; stereo pair; 9 cm hookwire deployed at the clip.\nSigned: X\n"
+    )
+    one = part.format(n=1, dos="03/19/2024", side="left", clock="12:00")
+    same = part.format(n=2, dos="03/19/2024", side="right", clock="8:00")
+    smudged = part.format(n=2, dos="03/1\u2588/2024", side="right", clock="8:00")
+    assert locaudit.assess(one + same).verdict == "supported"
+    assert locaudit.assess(one + smudged).verdict == "needs_review"
+    ct = "DOC 1  CT CHEST  DOS 01/03/2024\nSternotomy wires. Surgical clips.\n"
+    bundled = locaudit.assess(ct + one + same.replace("PART 2\nDOS: 03/19/2024\n", ""))
+    assert "SESSION_UNCLEAR" not in [f.code for f in bundled.findings]

@@ -370,6 +370,12 @@ class LesionBuilder:
                 interrupted, side_doubts,
             )  # fmt: skip
             facts.lesions = self._lesions(doc, facts, mentions, sections, by_sentence, walked)
+            second = timing.other_service_date(doc)
+            starts = [les.evidence[0][0] for les in facts.lesions if les.evidence]
+            if second is not None and min(starts, default=second[0]) < second[0] < max(
+                starts, default=second[0]
+            ):  # two reports with two dates of service, a lesion in each
+                facts.session_unclear.append(second)
         return facts
 
     def _lesions(

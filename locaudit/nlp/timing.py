@@ -1,4 +1,4 @@
-"""Placement times that do not fit one sitting.
+"""Placement times and dates of service that do not fit one sitting.
 
 Technologist logs and structured reports stamp each placement ('SCOUT reflector deployed 07:58',
 'Tag #2 deployed 13:40') and the visit ('Start 07:40  End 08:20'). Coders treat placements
@@ -6,6 +6,10 @@ hours apart, or a placement stamped after the procedure ended, as a session the 
 must confirm: the patient may have left and come back. Each time is read next to the
 placement act the concept matcher found (``PLACE``), so the verbs stay in
 ``patterns/concepts.jsonl``.
+
+An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PART 2 ... DOS:
+03/1█/2024 [smudged]') has two dates of service: unless they are the same date, the lesions of
+the two reports are not plainly one session.
 
 A clock face looks like a time ('wire placed at 10:30'): only a time that cannot be a clock
 face is read, one with hours past 12 or minutes off the quarter hour ('10:14', '13:35').
@@ -92,4 +96,25 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     if late or (len(stamped) >= 2 and last[0] - first[0] > SITTING_MINUTES):
         token = doc[last[1]]
         return (token.idx, token.idx + len(token.text))
+    return None
+
+
+_SERVICE_WORDS = frozenset({"dos", "service"})  # 'DOS 03/12/2025', 'Date of service: ...'
+
+
+def other_service_date(doc: Doc) -> tuple[int, int] | None:
+    """The span of a second date of service that differs from the first, if any."""
+    seen: list[tuple[str, int]] = []
+    for token in doc:
+        if token.lower_ not in _SERVICE_WORDS:
+            continue
+        i = token.i + 1
+        while i < len(doc) and (doc[i].is_space or doc[i].text in (":", "=", "-")):
+            i += 1
+        if i < len(doc) and any(ch.isdigit() for ch in doc[i].text):
+            seen.append((doc[i].text, i))
+    for text, i in seen[1:]:
+        if text != seen[0][0]:
+            token = doc[i]
+            return (token.idx, token.idx + len(token.text))
     return None
