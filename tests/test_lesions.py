@@ -876,3 +876,16 @@ def test_session_two_reports_with_two_dates_of_service_ask():
     ct = "DOC 1  CT CHEST  DOS 01/03/2024\nSternotomy wires. Surgical clips.\n"
     bundled = locaudit.assess(ct + one + same.replace("PART 2\nDOS: 03/19/2024\n", ""))
     assert "SESSION_UNCLEAR" not in [f.code for f in bundled.findings]
+
+
+def test_lesions_a_units_stereo_attachment_does_not_undo_tomosynthesis_only(facts_of):
+    facts = facts_of(
+        "EXAM: Preoperative wire localization, right breast, 2 sites\n"
+        "DETAILS: Upright unit with stereotactic attachment, lateral approach. Site 1 (10:00, "
+        "8 cm FN): scout and +/-15 degree stereo pair, 20 G hookwire deployed.\n"
+        "Site 2 (6:00, 5 cm FN): the clip was faint on the 2D stereo views, so it was targeted "
+        "from the tomosynthesis scout; no stereo pair was acquired for this site. Hookwire "
+        "deployed; the tomosynthesis check shows the tip at the clip.\nWires taped."
+    )
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+    assert facts.lesions[1].tomosynthesis_only

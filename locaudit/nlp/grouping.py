@@ -263,7 +263,9 @@ class LesionGrouper:
         if event.guidance and (
             event.correction
             or (lesion.guidance is None and not lesion.tomosynthesis_only)
-            or (lesion.tomosynthesis_only and not fill_only)  # stereo + tomo is stereotactic
+            # stereo + tomo is stereotactic, when the stereo is said of this lesion (not the
+            # unit's 'stereotactic attachment' carried to 'Wires taped.')
+            or (lesion.tomosynthesis_only and not fill_only and event.guidance_own)
             # its own sentence's modality beats one carried over from the lesion before:
             # '... the patient was moved to the US room and a reflector was placed under
             # real-time ultrasound guidance'
