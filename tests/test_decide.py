@@ -115,3 +115,12 @@ def test_decide_session_doubt_about_another_lesion_does_not_matter():
 def test_decide_intraoperative_placement_is_named():
     facts = NoteFacts(breast_note=True, lesions=[_lesion()], intraoperative=[(3, 9)])
     assert "INTRAOPERATIVE_PLACEMENT" in {f.code for f in decide(facts).findings}
+
+
+def test_decide_a_quadrant_and_a_clock_face_in_it_are_told_apart_only_if_separate():
+    tail = _lesion(clock=None, quadrant="axtail")
+    two = _lesion(clock=2.0, quadrant="axtail")
+    unsure = decide(NoteFacts(breast_note=True, lesions=[tail, two]))
+    separate = decide(NoteFacts(breast_note=True, lesions=[tail, two], separate_stated=True))
+    assert unsure.verdict == "needs_review"
+    assert separate.verdict == "supported"

@@ -116,7 +116,12 @@ def _told_apart(
         # 'upper outer quadrant' and '2 o'clock, upper outer quadrant' in one breast: the
         # quadrant alone does not say which of the two it is
         for other in others:
-            if other.laterality in (side, None) and other.quadrant == lesion.quadrant:
+            if (
+                other.laterality in (side, None)
+                and other.quadrant == lesion.quadrant
+                # 'two separate lesions (axillary tail and 2:00)': the other has its clock
+                and not (separate and other.clock is not None)
+            ):
                 return False
     if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:
         return True

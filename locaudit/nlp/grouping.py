@@ -347,6 +347,7 @@ def _in_quadrant(lesion: LesionFact, event: Event) -> bool:
         lesion.clock is None
         and lesion.quadrant is not None
         and event.clock is not None
+        and not event.another  # 'a second reflector at 2 o'clock', not the first one's
         and quadrant_has(lesion.quadrant, event.clock, {lesion.laterality} - {None})
     )
 

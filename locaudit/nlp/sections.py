@@ -27,7 +27,8 @@ _PARAGRAPH_END = re.compile(
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
     r"(?:[A-Z][A-Za-z0-9 /&()-]{1,40}:(?!\d)|(?i:today|this session)\b"
     # 'LESION 1 (12:00): prone stereotactic table...' (a clock face inside the header)
-    r"|(?i:lesion|site|target)[ \t]*#?[0-9A-Za-z]{1,2}[ \t]*\([^)\n]{1,24}\)[ \t]*:"
+    r"|(?:[A-Za-z]+[ \t]+)?(?i:lesion|site|target)[ \t]*#?[0-9A-Za-z]{1,2}"
+    r"[ \t]*\([^)\n]{1,24}\)[ \t]*:"
     r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout)\b))"
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
     r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has)|"
