@@ -91,6 +91,12 @@ def test_concepts_ocr_misreadings_of_sides_and_clips(nlp):
     assert found.count(("LATERALITY", "left")) == 2
 
 
+def test_concepts_a_clock_face_without_its_o(nlp):
+    doc = nlp("ILC at the 3 clock position; stereo pair on the 3 clock coil clip. 3 clock times.")
+    clocks = [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LOCATION"]
+    assert clocks == ["3 clock position", "3 clock coil"]
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
@@ -215,6 +221,15 @@ def test_sections_a_history_sentence_and_a_supply_list(nlp):
     )
     names = [name for _, _, name in doc._.locaudit_sections]
     assert names == ["history", "other", "supplies"]
+
+
+def test_sections_history_ends_at_a_header_with_a_comma(nlp):
+    text = (
+        "History: left breast IDC at 2 o'clock with separate DCIS at 11 o'clock.\n"
+        "Left breast, prone stereotactic table: the 2 o'clock clip was targeted."
+    )
+    sections = nlp(text)._.locaudit_sections
+    assert sections[-1][2] == "other" and sections[-1][0] <= text.index("Left breast,")
 
 
 def test_sections_run_on_history_ends_where_today_starts(nlp):
