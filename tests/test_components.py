@@ -97,6 +97,12 @@ def test_concepts_a_clock_face_without_its_o(nlp):
     assert clocks == ["3 clock position", "3 clock coil"]
 
 
+def test_concepts_a_lettered_site_before_a_colon(nlp):
+    doc = nlp("Title\nSite (a): CC approach. Site (b): new stereo pair.")
+    labels = [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LESION"]
+    assert labels == ["Site (a):", "Site (b):"]
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
