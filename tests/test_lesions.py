@@ -889,3 +889,15 @@ def test_lesions_a_units_stereo_attachment_does_not_undo_tomosynthesis_only(fact
     )
     assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
     assert facts.lesions[1].tomosynthesis_only
+
+
+def test_lesions_a_forms_procedure_field_places_nothing(facts_of):
+    facts = facts_of(
+        "Exam: MG BREAST BIOPSY STEREO; MG BREAST LOCALIZATION STEREO\n"
+        "Procedure: [Stereotactic biopsy] + [Stereotactic wire localization]\n"
+        "Laterality: [Left]\nSite 2 location: [Left 10:00, 5 cm FN]\nSite 2 device: [Hookwire]\n"
+        "Comments: The 3:00 calcifications were sampled with a 9-gauge vacuum device (10 cores) "
+        "and a wing clip was left at the cavity. Then, on a separate stereo pair, the 10:00 "
+        "cancer was localized by placing a hookwire at its ribbon clip."
+    )
+    assert sorted(les.purpose for les in facts.lesions) == ["biopsy_marker", "localization"]

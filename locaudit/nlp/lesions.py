@@ -17,6 +17,7 @@ Reads the concept mentions, their context and the sections; writes ``doc._.locau
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -63,6 +64,10 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
+# 'Procedure: [Stereotactic biopsy] + [Stereotactic wire localization]'
+PICKED_FIELD = re.compile(
+    r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
+)
 REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})  # '8 cm from lesion 1'
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
@@ -294,7 +299,12 @@ class LesionBuilder:
                 m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS)
                 for m in found
             )
-            summary = (is_summary(found) or heading) and section not in WEAK_SECTIONS
+            # ... and so does a form's procedure field ('Procedure: [Stereotactic biopsy] +
+            # [Stereotactic wire localization]'): a pick-list value, not what was done where
+            picked = bool(PICKED_FIELD.fullmatch(sent.text.strip())) and not any(
+                m.label == "LOCATION" for m in found
+            )
+            summary = (is_summary(found) or heading or picked) and section not in WEAK_SECTIONS
             where = "summary" if summary else section
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen
