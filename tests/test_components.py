@@ -103,6 +103,11 @@ def test_concepts_a_lettered_site_before_a_colon(nlp):
     assert labels == ["Site (a):", "Site (b):"]
 
 
+def test_concepts_sentinel_node_localization_is_no_breast_placement(nlp):
+    doc = nlp("Today, for sentinel lymph node localization, 2 mL of Magtrace was injected.")
+    assert [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "PLACE"] == []
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
