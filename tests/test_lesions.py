@@ -901,3 +901,31 @@ def test_lesions_a_forms_procedure_field_places_nothing(facts_of):
         "cancer was localized by placing a hookwire at its ribbon clip."
     )
     assert sorted(les.purpose for les in facts.lesions) == ["biopsy_marker", "localization"]
+
+
+def test_lesions_a_device_said_in_one_clause_is_not_the_next_clauses(facts_of):
+    facts = facts_of(
+        "Technique: Prone stereotactic table. The 3 o'clock cancer was targeted with a stereo "
+        "pair and a Magseed was deployed. Next, the 12 o'clock lesion was targeted with a "
+        "separate stereo pair and localized in the usual fashion.\n"
+        "Impression: Stereotactic localization of two separate left breast lesions (3:00 "
+        "Magseed; 12:00 localized)."
+    )
+    assert [les.devices for les in facts.lesions] == [["magnetic_seed"], []]
+    listed = facts_of(
+        "Stereo wire loc L breast x2, separate lesions (2:00 ribbon clip; 5:00 coil clip), "
+        "prone table, one sitting."
+    )
+    assert [les.devices for les in listed.lesions] == [["wire"], ["wire"]]
+
+
+def test_session_a_patient_taken_to_recovery_and_back_asks():
+    text = (
+        "Stereotactic LOCalizer localization, left breast.\n"
+        "Lesion 1, left 1 o'clock (coil clip): prone table, stereo pair, LOCalizer tag placed.\n"
+        "{break}Lesion 2, left 4 o'clock (ribbon clip), a separate lesion: prone table, stereo "
+        "pair, second LOCalizer tag placed.\n"
+    )
+    assert locaudit.assess(text.format(**{"break": ""})).verdict == "supported"
+    away = "She had a vasovagal episode and rested. She returned to the procedure room later.\n"
+    assert locaudit.assess(text.format(**{"break": away})).verdict == "needs_review"

@@ -372,6 +372,19 @@ def _spread(
         clocks = [m for m in focus.get("location", []) if m.value == "clock"]
     if not all(c.context.status == "affirmed" for c in clocks):
         return []
+    lowers = note_lowers(doc)
+    low, high = min(m.start for m in found), max(m.end for m in found)
+    cuts = [i for i in range(low, high) if lowers[i] == ";"]
+    if cuts:
+        # '(3:00 Magseed; 12:00 localized)': a place whose own clause says its own act (and
+        # not the device's) is not given the device
+        def clause(i: int) -> int:
+            return sum(1 for cut in cuts if cut < i)
+
+        acts = {clause(m.start) for m in found if m.label == "PLACE" and m.affirmed}
+        own = clause(anchors[0][1])
+        if any(clause(c.start) != own and clause(c.start) in acts for c in clocks if c in found):
+            return []
     text = note_text(doc)
     ranges = [text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
     if any(between in ("-", "to", "through", "–") for between in ranges):
