@@ -929,3 +929,14 @@ def test_session_a_patient_taken_to_recovery_and_back_asks():
     assert locaudit.assess(text.format(**{"break": ""})).verdict == "supported"
     away = "She had a vasovagal episode and rested. She returned to the procedure room later.\n"
     assert locaudit.assess(text.format(**{"break": away})).verdict == "needs_review"
+
+
+def test_lesions_an_outside_image_review_places_nothing():
+    text = (
+        "HARLOW VALLEY MEDICAL CENTER - BREAST IMAGING\n"
+        "OUTSIDE IMAGE CONSULTATION AND PRE-OPERATIVE REVIEW\n"
+        "On 11/04/2024, Lakeshore Imaging placed two SCOUT reflectors under stereotactic "
+        "guidance, one at each clip (left 12 o'clock and left 9 o'clock), in a single session.\n"
+        "No device was placed here today."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
