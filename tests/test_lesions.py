@@ -940,3 +940,15 @@ def test_lesions_an_outside_image_review_places_nothing():
         "No device was placed here today."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_lesions_one_device_is_not_spread_over_the_sites_counted(facts_of):
+    facts = facts_of(
+        "PROCEDURE: Stereotactic localization, right breast, two sites\n"
+        "The ribbon clip at 10 o'clock was targeted on a stereo pair and a 7 cm hookwire set "
+        "just beyond it. The breast was repositioned for the 2 o'clock target; the wing clip "
+        "was identified, a stereo pair acquired, and the second site was localized.\n"
+        "IMPRESSION: Stereotactic localization of two right breast sites: the 10 o'clock "
+        "carcinoma with a hookwire, and the 2 o'clock DCIS (wing clip)."
+    )
+    assert [les.devices for les in facts.lesions] == [["wire"], []]

@@ -340,6 +340,7 @@ def _plural(devices: list[Mention], found: list[Mention]) -> bool:
     )
 
 
+ONE_WORDS = frozenset({"a", "an", "one", "single"})  # 'with a hookwire': one device
 EACH = re.compile(r"\b(?:each|both)\b", re.IGNORECASE)
 
 
@@ -367,12 +368,20 @@ def _spread(
     )
     if not plural:
         return []
+    lowers = note_lowers(doc)
+    if (
+        devices
+        and all(d.start > 0 and lowers[d.start - 1] in ONE_WORDS for d in devices)
+        and EACH.search(note_text(doc), sent_span[0], sent_span[1]) is None
+    ):
+        # '... the 10 o'clock carcinoma with a hookwire, and the 2 o'clock DCIS': one device,
+        # whatever the number of sites ('wire localization of two lesions' names the procedure)
+        return []
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
     if not clocks:
         clocks = [m for m in focus.get("location", []) if m.value == "clock"]
     if not all(c.context.status == "affirmed" for c in clocks):
         return []
-    lowers = note_lowers(doc)
     low, high = min(m.start for m in found), max(m.end for m in found)
     cuts = [i for i in range(low, high) if lowers[i] == ";"]
     if cuts:
