@@ -238,7 +238,16 @@ def sentence_events(
         known = focus
         if elsewhere:
             known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
-        _attribute(event, segment, known)
+        lowers = note_lowers(doc)
+        owned = (
+            section in WEAK_SECTIONS
+            and anchor > 1
+            and (  # an impression's list
+                lowers[anchor - 1] == "with"
+                or (anchor > 1 and lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
+            )
+        )
+        _attribute(event, segment, known, owned_before=owned)
         event.another = another[i] if i < len(another) else another[0]
         if event.marker is None and not (event.own_place or event.another or known.get("several")):
             # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
@@ -418,9 +427,11 @@ def _spread(
     return []
 
 
-def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
+def _attribute(event: Event, found: list[Mention], focus: dict, owned_before: bool = False) -> None:
     """Give an event the label, side, clock face, quadrant, named clip and guidance of the
-    nearest mention in its part of the sentence, else what the focus holds."""
+    nearest mention in its part of the sentence, else what the focus holds. ``owned_before``:
+    the device belongs to what was said before it ('the 10 o'clock carcinoma with a
+    hookwire, and the 2 o'clock DCIS'), so its clock face is the one before it."""
     anchor = event.anchor
 
     def nearest(items: list[Mention]) -> Mention | None:
@@ -464,7 +475,10 @@ def _attribute(event: Event, found: list[Mention], focus: dict) -> None:
             focus = {k: v for k, v in focus.items() if k in CARRIED}
     elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
         event.laterality, event.laterality_span = focus["laterality"]
-    clock = nearest([m for m in found if m.label == "LOCATION" and m.value == "clock"])
+    faces = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+    if owned_before and any(m.start < anchor for m in faces):
+        faces = [m for m in faces if m.start < anchor]
+    clock = nearest(faces)
     several = focus.get("several", False)
     event.clock = clock_value(clock.text) if clock else None
     own_quadrant = any(m.label == "LOCATION" and m.value in QUADRANTS for m in found)
