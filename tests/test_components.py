@@ -108,6 +108,16 @@ def test_concepts_sentinel_node_localization_is_no_breast_placement(nlp):
     assert [s.text for s in doc.spans[CONCEPTS_KEY] if s.label_ == "PLACE"] == []
 
 
+def test_concepts_the_localizer_brand_and_a_generic_localizer(nlp):
+    def devices(text):
+        return [s.kb_id_ for s in nlp(text).spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
+
+    assert devices("A LOCalizer was deployed at the clip.") == ["rfid_tag"]
+    assert devices("a second localizer tag was placed") == ["rfid_tag"]
+    assert devices("The localizer was placed at the clip.") == []
+    assert devices("Pre-contrast localizer images obtained.") == []
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]
