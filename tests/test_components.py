@@ -110,7 +110,8 @@ def test_concepts_sentinel_node_localization_is_no_breast_placement(nlp):
 
 def test_concepts_the_localizer_brand_and_a_generic_localizer(nlp):
     def devices(text):
-        return [s.kb_id_ for s in nlp(text).spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
+        doc = nlp(text)
+        return [s.kb_id_ for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
 
     assert devices("A LOCalizer was deployed at the clip.") == ["rfid_tag"]
     assert devices("a second localizer tag was placed") == ["rfid_tag"]
