@@ -113,10 +113,10 @@ def test_concepts_the_localizer_brand_and_a_generic_localizer(nlp):
         doc = nlp(text)
         return [s.kb_id_ for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"]
 
-    assert devices("A LOCalizer was deployed at the clip.") == ["rfid_tag"]
-    assert devices("a second localizer tag was placed") == ["rfid_tag"]
-    assert devices("The localizer was placed at the clip.") == []
-    assert devices("Pre-contrast localizer images obtained.") == []
+    assert "rfid_tag" in devices("A LOCalizer was deployed at the clip.")
+    assert "rfid_tag" in devices("a second localizer tag was placed")
+    assert "rfid_tag" not in devices("The localizer was placed at the clip.")
+    assert "rfid_tag" not in devices("Pre-contrast localizer images obtained.")
 
 
 def test_concepts_left_as_verb_is_not_a_side(nlp):
