@@ -57,6 +57,7 @@ def test_sections_finds_headers_with_crlf(nlp):
         ("A Kopans wire was placed.", "wire"),
         ("A SAVI SCOUT reflector was deployed.", "radar_reflector"),
         ("A Magseed was placed.", "magnetic_seed"),
+        ("The paramagnetic localizing marker was deployed.", "magnetic_seed"),
         ("An I-125 seed was placed.", "radioactive_seed"),
         ("A LOCalizer tag was placed.", "rfid_tag"),
         ("A HydroMARK clip was deployed.", "clip"),
