@@ -952,3 +952,18 @@ def test_lesions_one_device_is_not_spread_over_the_sites_counted(facts_of):
         "carcinoma with a hookwire, and the 2 o'clock DCIS (wing clip)."
     )
     assert [les.devices for les in facts.lesions] == [["wire"], []]
+
+
+def test_lesions_a_side_the_impression_contradicts_is_undocumented(facts_of):
+    body = (
+        "PROCEDURE: Stereotactic I-125 seed localization, two lesions\n"
+        "The right breast was compressed. The ribbon clip at 10 o'clock was targeted on a "
+        "stereo pair and an I-125 seed deployed.\nThe second lesion, the right breast 5 "
+        "o'clock wing clip, was then targeted on a stereo pair and a second seed deployed.\n"
+        "IMPRESSION:\n1. Right breast 10 o'clock DCIS: I-125 seed, stereotactic guidance.\n"
+        "2. {side} breast 5 o'clock ADH: I-125 seed, stereotactic guidance.\n"
+    )
+    same = facts_of(body.format(side="Right"))
+    other = facts_of(body.format(side="Left"))
+    assert [les.laterality for les in same.lesions] == ["right", "right"]
+    assert [les.laterality for les in other.lesions] == ["right", None]

@@ -229,33 +229,55 @@ def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
             lesion.laterality_evidence.append(m.span)
 
 
+def _sides_at(clock: float, by_sentence: SentenceMentions) -> dict[str, tuple[int, int]]:
+    """The sides the sentences give a clock face ('RT LIQ 4:00'): a side belongs to the clock
+    face nearest to it, a few words away."""
+    sides: dict[str, tuple[int, int]] = {}
+    for _sent, found in by_sentence:
+        for m in found:
+            if m.label != "LOCATION" or m.value != "clock":
+                continue
+            value = clock_value(m.text)
+            if value is None or clock_distance(value, clock) >= 0.5:
+                continue
+            clocks = [c for c in found if c.label == "LOCATION" and c.value == "clock"]
+            for side in found:
+                if (
+                    side.label == "LATERALITY"
+                    and side.value in ("left", "right")
+                    and side.context.status != "negated"
+                    and abs(side.start - m.start) <= 4
+                    and min(clocks, key=lambda c: abs(c.start - side.start)) is m
+                ):
+                    sides.setdefault(side.value, side.span)
+    return sides
+
+
 def side_by_clock(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
     """A lesion known by its clock face takes the side the note gives that clock face
     anywhere ('s/p RT bx x2 (RT UOQ 11:00 IDC; RT LIQ 4:00 DCIS)'), when only one side is."""
-    wanted = [les for les in lesions if les.laterality is None and les.clock is not None]
-    for lesion in wanted:
-        sides: dict[str, tuple[int, int]] = {}
-        for _sent, found in by_sentence:
-            for m in found:
-                if m.label != "LOCATION" or m.value != "clock":
-                    continue
-                value = clock_value(m.text)
-                if value is None or clock_distance(value, lesion.clock) >= 0.5:
-                    continue
-                clocks = [c for c in found if c.label == "LOCATION" and c.value == "clock"]
-                for side in found:
-                    if (
-                        side.label == "LATERALITY"
-                        and side.value in ("left", "right")
-                        and side.context.status != "negated"
-                        and abs(side.start - m.start) <= 4
-                        # the side belongs to the clock face nearest to it
-                        and min(clocks, key=lambda c: abs(c.start - side.start)) is m
-                    ):
-                        sides.setdefault(side.value, side.span)
+    for lesion in [les for les in lesions if les.laterality is None and les.clock is not None]:
+        sides = _sides_at(lesion.clock, by_sentence)
         if len(sides) == 1:
             ((lesion.laterality, span),) = sides.items()
             lesion.laterality_evidence.append(span)
+
+
+def side_conflicts(lesions: list[LesionFact], restated: SentenceMentions) -> None:
+    """'... the right breast 5 o'clock wing clip was then targeted ...' and the impression's
+    '2. Left breast 5 o'clock ADH: I-125 seed': the note gives that lesion both sides, so its
+    side is not documented (the decision asks). ``restated`` are the title and impression
+    sentences; only a clock face of one lesion is read, and only one side said of it there."""
+    for lesion in lesions:
+        if lesion.laterality is None or lesion.clock is None:
+            continue
+        if sum(1 for les in lesions if les.clock == lesion.clock) > 1:
+            continue
+        sides = _sides_at(lesion.clock, restated)
+        if len(sides) == 1 and lesion.laterality not in sides:
+            lesion.laterality = None
+            lesion.side_contradicted = True
+            lesion.laterality_evidence.extend(sides.values())
 
 
 def place_by_marker(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:

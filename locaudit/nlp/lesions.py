@@ -422,6 +422,13 @@ class LesionBuilder:
         fills.place_labelled(lesions, by_sentence)
         fills.amend(lesions, w.amendments)
         fills.side_by_clock(lesions, by_sentence)
+        if not w.side_amended:
+            restated = [
+                (sent, found)
+                for sent, found in by_sentence
+                if section_at(sections, sent.start_char) in ("title", "impression")
+            ]
+            fills.side_conflicts(lesions, restated)
         fills.place_by_marker(lesions, by_sentence)
         fills.unstated_guidance(lesions, by_sentence)
         fills.side_of_note(lesions, by_sentence, note_text(doc))
