@@ -47,6 +47,8 @@ SectionName = Literal[
     "comparison",
     "technique",
     "supplies",
+    "preliminary",  # superseded by a later 'final' version (sections.py), else the body
+    "final",  # becomes 'procedure' (sections.py)
     "procedure",
     "findings",
     "impression",

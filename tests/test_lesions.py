@@ -967,3 +967,21 @@ def test_lesions_a_side_the_impression_contradicts_is_undocumented(facts_of):
     other = facts_of(body.format(side="Left"))
     assert [les.laterality for les in same.lesions] == ["right", "right"]
     assert [les.laterality for les in other.lesions] == ["right", None]
+
+
+def test_lesions_a_preliminary_version_superseded_by_the_final_documents_nothing():
+    prelim = (
+        "PRELIMINARY (scheduled procedure text, 07:45): Stereotactic Magseed localization, "
+        "left breast, two lesions (12:00 and 3:00).\n"
+    )
+    final = (
+        "FINAL (09:20)\nChanges from preliminary: procedure not performed. The patient "
+        "declined. No needle was inserted and no device was placed.\n"
+        "IMPRESSION: Stereotactic Magseed localization not performed (patient declined).\n"
+    )
+    assert locaudit.assess(prelim + final).verdict == "not_applicable"
+    alone = prelim.replace(
+        "(12:00 and 3:00)",
+        "(12:00 and 3:00): a Magseed deployed at each clip on its own stereo pair",
+    )
+    assert locaudit.assess(alone).verdict == "supported"

@@ -46,6 +46,22 @@ _LINE_PREFIX = (
 )
 
 
+def _versions(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A report history ('PRELIMINARY ... FINAL REPORT ...'): the final version is the body
+    and a preliminary one before it is superseded (read like history: it documents nothing).
+    A preliminary version with no final after it is the report itself."""
+    names = [name for _, _, name in spans]
+    last_final = max((i for i, name in enumerate(names) if name == "final"), default=-1)
+    out = []
+    for i, (start, end, name) in enumerate(spans):
+        if name == "preliminary":
+            name = "history" if i < last_final else "procedure"
+        elif name == "final":
+            name = "procedure"
+        out.append((start, end, name))
+    return out
+
+
 class Sections:
     def __init__(self, patterns_dir: str | None = None) -> None:
         register_extensions()
@@ -83,7 +99,7 @@ class Sections:
                     out.append((start, gap.start(), name))
                     start, name = gap.start(), "other"
             out.append((start, end, name))
-        return out
+        return _versions(out)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.locaudit_sections = self.spans(note_text(doc))
