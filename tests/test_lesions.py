@@ -985,3 +985,21 @@ def test_lesions_a_preliminary_version_superseded_by_the_final_documents_nothing
         "(12:00 and 3:00): a Magseed deployed at each clip on its own stereo pair",
     )
     assert locaudit.assess(alone).verdict == "supported"
+
+
+def test_lesions_a_blank_modality_and_a_patient_taken_out_of_the_room():
+    base = (
+        "Stereotactic SCOUT localization, right breast, 2 sites.\n"
+        "Site 1: right 10 o'clock, coil clip; prone stereotactic table, stereo pair, SCOUT "
+        "reflector at the clip.\n{middle}"
+        "Site 2: right 7 o'clock, separate DCIS, ribbon clip; localized under {guide} guidance "
+        "with a second SCOUT reflector at the ribbon clip.\n"
+    )
+    assert locaudit.assess(base.format(middle="", guide="stereotactic")).verdict == "supported"
+    assert locaudit.assess(base.format(middle="", guide="***")).verdict == "needs_review"
+    away = (
+        "She was escorted out of the procedure room and brought back about forty minutes later.\n"
+    )
+    assert locaudit.assess(base.format(middle=away, guide="stereotactic")).verdict == (
+        "needs_review"
+    )
