@@ -38,6 +38,7 @@ ConceptLabel = Literal[
     "CORRECTION",  # an addendum correcting a fact
     "INTERRUPT",  # the equipment or room changed mid-session: guidance is not carried over
     "SEPARATENESS",  # value unclear: the note doubts the devices mark separate lesions
+    "RETRACT",  # a spoken self-correction: the mention said just before it is withdrawn
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

@@ -120,6 +120,19 @@ def test_concepts_the_localizer_brand_and_a_generic_localizer(nlp):
     assert "rfid_tag" not in devices("Pre-contrast localizer images obtained.")
 
 
+def test_concepts_what_the_note_takes_back_is_dropped(nlp):
+    def said(text, label):
+        doc = nlp(text)
+        return [s.kb_id_ for s in doc.spans[CONCEPTS_KEY] if s.label_ == label]
+
+    assert said("Lesion 2: left, I'm sorry, right breast 1 o'clock.", "LATERALITY") == ["right"]
+    assert "wire" not in said(
+        "For this one a wire, scratch that, a [inaudible] was placed.", "DEVICE"
+    )
+    assert said("Lesion 2: <del>left</del> breast 1 o'clock.", "LATERALITY") == []
+    assert said("~~wire~~ Magseed deployed.", "DEVICE") == ["magnetic_seed"]
+
+
 def test_concepts_left_as_verb_is_not_a_side(nlp):
     doc = nlp("The wire was left in place.")
     sides = [s for s in doc.spans[CONCEPTS_KEY] if s.label_ == "LATERALITY"]

@@ -6,17 +6,60 @@ group ``doc.spans["locaudit_concepts"]``: ``label_`` is the category, ``kb_id_``
 value (e.g. ``wire``, ``left``, ``stereotactic``), ``id_`` the rule id that fired. Overlaps are
 resolved per category (longest wins), and a ``BLOCK`` rule that covers a mention of the category
 it names removes it ('aneurysm clip' is not a clip, 'was left in place' is not a side).
+What the note takes back is dropped too: text struck out by revision markup and the mention a
+spoken self-correction withdraws (``RETRACT`` rules: 'scratch that', 'I'm sorry').
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from locaudit.nlp.extensions import BLOCKS_KEY, CONCEPTS_KEY, register_extensions
+from locaudit.nlp.extensions import BLOCKS_KEY, CONCEPTS_KEY, note_text, register_extensions
 from locaudit.nlp.matching import RuleMatcher
 from locaudit.rules import load_concepts
+
+# Text a report's revision markup strikes out: '<del>left</del>', '~~wire~~', '[deleted: ...]'
+_STRUCK = re.compile(
+    r"<(del|s|strike)>.*?</\1>|~~.*?~~|\[(?:deleted|struck|removed)\s*:[^\]\n]*\]",
+    re.IGNORECASE | re.DOTALL,
+)
+RETRACT_REACH = 6  # tokens between a withdrawn mention and 'scratch that' / 'I'm sorry'
+
+
+def _unsaid(doc: Doc, kept: list[Span]) -> list[Span]:
+    """What the note takes back: mentions inside struck-out revision markup, and the mention a
+    spoken self-correction withdraws ('left, I'm sorry, right breast': the one just before
+    'I'm sorry' of the kind said after it; 'a wire, scratch that, a [inaudible]': the one just
+    before, whatever follows). The corrections themselves are no concepts."""
+    text = note_text(doc)
+    struck = (
+        [(m.start(), m.end()) for m in _STRUCK.finditer(text)]
+        if "<" in text or "~~" in text or "[" in text
+        else []
+    )
+    gone: set[int] = set()
+    for i, span in enumerate(kept):
+        if span.label_ == "RETRACT":
+            gone.add(i)
+            after = next((s for s in kept[i + 1 :] if s.label_ != "RETRACT"), None)
+            before = [
+                j
+                for j in range(i)
+                if kept[j].label_ not in ("RETRACT", "BREAST")
+                and span.start - kept[j].end <= RETRACT_REACH
+                and j not in gone
+            ]
+            if after is not None and after.start - span.end <= RETRACT_REACH:
+                before = [j for j in before if kept[j].label_ == after.label_] or before
+            if before:
+                gone.add(before[-1])
+        elif any(a <= span.start_char and span.end_char <= b for a, b in struck):
+            gone.add(i)
+    return [span for i, span in enumerate(kept) if i not in gone] if gone else kept
 
 
 class Concepts:
@@ -40,7 +83,7 @@ class Concepts:
                 if not covered:
                     kept.append(span)
         kept.sort(key=lambda s: (s.start, s.end))
-        doc.spans[CONCEPTS_KEY] = kept
+        doc.spans[CONCEPTS_KEY] = _unsaid(doc, kept)
         doc.spans[BLOCKS_KEY] = blocks
         return doc
 
