@@ -1003,3 +1003,17 @@ def test_lesions_a_blank_modality_and_a_patient_taken_out_of_the_room():
     assert locaudit.assess(base.format(middle=away, guide="stereotactic")).verdict == (
         "needs_review"
     )
+
+
+def test_lesions_a_terse_list_names_the_device_though_the_verb_placed_the_breast(facts_of):
+    facts = facts_of(
+        "EXAM: Bilateral stereotactic needle localization (one lesion each breast).\n"
+        "PROCEDURE: Prone stereotactic table. Right breast first, inferior approach: scout, "
+        "stereotactic pair, lidocaine, 20 g hookwire; hook 3 mm from the wing clip. The left "
+        "breast was then placed in the aperture, inferior approach: new scout and pair, "
+        "lidocaine, 20 g hookwire; hook at the coil clip.\n"
+    )
+    assert [(les.laterality, les.devices) for les in facts.lesions] == [
+        ("right", ["wire"]),
+        ("left", ["wire"]),
+    ]

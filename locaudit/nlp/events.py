@@ -115,11 +115,7 @@ def sentence_events(
         # Terse procedure lines name the device without a verb ('HOOKWIRE THROUGH THE
         # BARBELL CLIP, STEREO PAIR'): a new localizing device (not 'the wire', which
         # refers back) in the body of the note counts when the line says how or where.
-        how = any(
-            m.label in ("GUIDANCE", "LESION", "COUNT")
-            or (m.label == "LOCATION" and m.value == "clock")
-            for m in found
-        ) or ("label" in focus or "clock" in focus)  # 'Site 2: 4:00 ... Reflector at clip.'
+        how = _says_how(found, focus)
         if section not in BODY_SECTIONS or not how:
             return []
         devices = [d for d in localizing if not d.definite]
@@ -156,6 +152,11 @@ def sentence_events(
                 )
             ):
                 licensed.append(d)
+        if not licensed and not blockers and section in BODY_SECTIONS and _says_how(found, focus):
+            # 'The left breast was then placed in the aperture ..., new scout and pair,
+            # lidocaine, 20 g hookwire; hook at the coil clip': the act placed the breast;
+            # the terse list still names the device placed, as in a line with no verb
+            licensed = [d for d in localizing if not d.definite and not _captured(d, acts)]
         devices = licensed
         # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
         if all(p.value == "localization" for p in places):
@@ -606,6 +607,15 @@ def _licensed(
             continue
         return True
     return False
+
+
+def _says_how(found: list[Mention], focus: dict) -> bool:
+    """Does a terse procedure line say how or where ('HOOKWIRE THROUGH THE BARBELL CLIP,
+    STEREO PAIR'; 'Site 2: 4:00 ... Reflector at clip.')?"""
+    return any(
+        m.label in ("GUIDANCE", "LESION", "COUNT") or (m.label == "LOCATION" and m.value == "clock")
+        for m in found
+    ) or ("label" in focus or "clock" in focus)
 
 
 def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
