@@ -17,6 +17,16 @@ def test_segmenter_joins_wrapped_lines(nlp):
     assert sents == ["A wire was placed in the\nupper outer quadrant.", "No complications."]
 
 
+def test_segmenter_joins_a_line_that_stops_on_an_article(nlp):
+    doc = nlp(
+        "Then I placed the second\nLOCalizer tag behind the clip.\n"
+        "Device: [X] Wire N/A\nLESION 2: R"
+    )
+    sents = [s.text.strip() for s in doc.sents]
+    assert "Then I placed the second\nLOCalizer tag behind the clip." in sents
+    assert any(s.startswith("LESION 2") for s in sents)
+
+
 def test_segmenter_splits_headers_and_bullets(nlp):
     sents = _sents(nlp, "FINDINGS:\n- wire at 2:00\n- wire at 10:00\n\nIMPRESSION: done")
     assert "- wire at 2:00" in sents and "- wire at 10:00" in sents

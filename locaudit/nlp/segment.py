@@ -32,6 +32,9 @@ _MID_PHRASE = frozenset(
 )
 
 
+_OPEN_ENDS = (_MID_PHRASE - {",", "-"}) | {"second", "third", "another"}
+
+
 # dictated punctuation that speech recognition wrote out as words: a sentence ends after it
 _SPOKEN_STOPS = frozenset({"period", "paragraph"})
 _SPOKEN_WORDS = _SPOKEN_STOPS | {"line"}  # 'period', 'new paragraph' (and 'new line')
@@ -90,11 +93,25 @@ class Segmenter:
                         and prev_word is not None
                         and prev_word.text not in _FINAL
                         and prev_word.text != ":"
-                        and nxt.is_lower
                         and nxt.text not in _BULLETS
-                        # a note dictated all in lower case starts its lines in lower case too:
-                        # there a line is wrapped only where it stops mid-phrase
-                        and (not lowercase_note or prev_word.lower_ in _MID_PHRASE)
+                        and (
+                            (
+                                nxt.is_lower
+                                # a note dictated all in lower case starts its lines in lower
+                                # case too: there a line is wrapped only where it stops
+                                # mid-phrase
+                                and (not lowercase_note or prev_word.lower_ in _MID_PHRASE)
+                            )
+                            # '... and placed the second\nLOCalizer tag': a line that stops
+                            # on an article or a preposition goes on, whatever the next
+                            # word's case (a brand, a name)
+                            or (
+                                not lowercase_note
+                                and prev_word.is_lower
+                                and prev_word.lower_ in _OPEN_ENDS
+                                and nxt.is_alpha
+                            )
+                        )
                     )
                     if not wrapped:
                         starts[i + 1] = True
