@@ -1017,3 +1017,14 @@ def test_lesions_a_terse_list_names_the_device_though_the_verb_placed_the_breast
         ("right", ["wire"]),
         ("left", ["wire"]),
     ]
+
+
+def test_lesions_an_ehr_consult_with_an_order_places_nothing():
+    text = (
+        "LOCAL TITLE: GEN SURG CONSULT REPLY\nSTANDARD TITLE: SURGERY CONSULT\n"
+        "SUBJECTIVE: two right breast sites, stereotactic biopsies with clips.\n"
+        "ASSESSMENT/PLAN:\n1. Will need preop localization of both clip sites, stereotactic.\n"
+        "2. Order entered: BREAST LOC DEVICE STEREO 1ST LESION RT and BREAST LOC DEVICE STEREO "
+        "ADDL LESION RT.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
