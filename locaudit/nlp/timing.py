@@ -21,12 +21,25 @@ import re
 
 from spacy.tokens import Doc
 
+from locaudit.nlp.extensions import note_text
 from locaudit.nlp.mentions import Mention
 
 SITTING_MINUTES = 180  # placements further apart than this are not plainly one sitting
 LATE_MINUTES = 10  # a placement stamped this long after the recorded end
 _TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
-_END_WORDS = frozenset({"end", "ended", "finish", "finished"})
+# All read from the note's text with precompiled expressions (a Token per word is the slow
+# part of a pipeline component): a time right after a placement act ('deployed 07:58',
+# 'placed at 13:35'), a time that opens a line, the recorded end ('End 08:20'), and the dates
+# of service ('DOS 03/12/2025', 'Date of service: ...').
+_AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])")
+_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2})(?![\d:])", re.MULTILINE)
+_END_TIME = re.compile(
+    r"\b(?:end|ended|finish|finished)\b[ \t]*(?:time)?[ \t]*[:=@-]?[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
+_SERVICE_DATE = re.compile(
+    r"\b(?:dos|date of service)\b[ \t]*[:=-]?[ \t]*(\S*\d\S*)", re.IGNORECASE
+)
 
 
 def _minutes(text: str, strict: bool = True) -> int | None:
@@ -40,81 +53,64 @@ def _minutes(text: str, strict: bool = True) -> int | None:
     return hours * 60 + minutes
 
 
-def _time_after(doc: Doc, index: int, strict: bool = True) -> tuple[int, int] | None:
-    """(minutes, token index) of a time within two tokens after ``index`` ('deployed at
-    13:35', 'placed 1009')."""
-    for i in range(index, min(index + 3, len(doc))):
-        token = doc[i]
-        if token.is_space or token.lower_ in ("at", "@", ":", "-", "=", "time"):
-            continue
-        value = _minutes(token.text, strict)
-        return (value, i) if value is not None else None
-    return None
-
-
-def _line_stamps(doc: Doc, mentions: list[Mention]) -> list[tuple[int, int]]:
+def _line_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
     """Times that open a line with a placement in it ('07:45  Lesion 1, right 3:00: ... seed
     deployed'), read as times whatever their minutes: a log line opens with its time."""
-    acts = sorted(m.start for m in mentions if m.label == "PLACE" and m.affirmed)
     stamps: list[tuple[int, int]] = []
-    for token in doc:
-        if token.i > 0 and not (doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text):
+    for match in _LINE_TIME.finditer(text):
+        value = _minutes(match.group(1), strict=False)
+        if value is None:
             continue
-        value = _minutes(token.text, strict=False)
-        if value is None or ":" not in token.text:
-            continue
-        end = next((t.i for t in doc[token.i :] if t.is_space and "\n" in t.text), len(doc))
-        if any(token.i < start < end for start in acts):
-            stamps.append((value, token.i))
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        if any(match.end() <= m.start_char < end for m in acts):
+            stamps.append((value, match.start(1)))
     # lines may open with clock faces instead ('1:00 calcifications: ... 6:00 mass: ...'):
     # they are times only if one of them cannot be a clock face
-    if all(_minutes(doc[i].text) is None for _, i in stamps):
+    if all(_minutes(_token_at(text, at)) is None for _, at in stamps):
         return []
     return stamps
 
 
+def _token_at(text: str, at: int) -> str:
+    match = _TIME_TOKEN.match(text, at)
+    return match.group(0) if match else ""
+
+
+_TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
+
+
 def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     """The span (characters) of a placement time that puts the sitting in doubt, if any."""
+    acts = [m for m in mentions if m.label == "PLACE" and m.affirmed]
+    if not acts:
+        return None
+    text = note_text(doc)
     stamped: list[tuple[int, int]] = []
-    for m in mentions:
-        if m.label == "PLACE" and m.affirmed:
-            found = _time_after(doc, m.end)
-            if found is not None:
-                stamped.append(found)
-    stamped += _line_stamps(doc, mentions)
+    for m in acts:
+        match = _AFTER_ACT.match(text, m.end_char)
+        if match is not None:
+            value = _minutes(match.group(1))
+            if value is not None:
+                stamped.append((value, match.start(1)))
+    stamped += _line_stamps(text, acts)
     if not stamped:
         return None
-    end = None
-    for token in doc:
-        if token.lower_ in _END_WORDS:
-            found = _time_after(doc, token.i + 1, strict=False)
-            if found is not None:
-                end = found[0]
-    first = min(stamped)
-    last = max(stamped)
+    ends = [_minutes(m.group(1), strict=False) for m in _END_TIME.finditer(text)]
+    end = next((v for v in reversed(ends) if v is not None), None)
+    first, last = min(stamped), max(stamped)
     late = end is not None and last[0] > end + LATE_MINUTES
     if late or (len(stamped) >= 2 and last[0] - first[0] > SITTING_MINUTES):
-        token = doc[last[1]]
-        return (token.idx, token.idx + len(token.text))
+        return (last[1], last[1] + len(_token_at(text, last[1])))
     return None
-
-
-_SERVICE_WORDS = frozenset({"dos", "service"})  # 'DOS 03/12/2025', 'Date of service: ...'
 
 
 def other_service_date(doc: Doc) -> tuple[int, int] | None:
     """The span of a second date of service that differs from the first, if any."""
-    seen: list[tuple[str, int]] = []
-    for token in doc:
-        if token.lower_ not in _SERVICE_WORDS:
-            continue
-        i = token.i + 1
-        while i < len(doc) and (doc[i].is_space or doc[i].text in (":", "=", "-")):
-            i += 1
-        if i < len(doc) and any(ch.isdigit() for ch in doc[i].text):
-            seen.append((doc[i].text, i))
-    for text, i in seen[1:]:
-        if text != seen[0][0]:
-            token = doc[i]
-            return (token.idx, token.idx + len(token.text))
+    seen = [
+        (m.group(1).rstrip(".,;:)]"), m.start(1)) for m in _SERVICE_DATE.finditer(note_text(doc))
+    ]
+    for value, at in seen[1:]:
+        if value != seen[0][0]:
+            return (at, at + len(value))
     return None
