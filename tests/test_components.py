@@ -172,6 +172,8 @@ def _device_status(nlp, text, device_text):
             "hypothetical",
         ),
         ("Note.\nThe wire localization was scheduled for Friday.", "wire", "hypothetical"),
+        ("Note.\nThe order was for two seeds, at 9 and 11 o'clock.", "seeds", "hypothetical"),
+        ("Note.\nThe margin was insufficient for safe clip deployment.", "clip", "negated"),
     ],
 )
 def test_context_status(nlp, text, device, status):
