@@ -1028,3 +1028,12 @@ def test_lesions_an_ehr_consult_with_an_order_places_nothing():
         "ADDL LESION RT.\n"
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_lesions_a_hyphenated_chest_wall_nodule_is_not_breast(facts_of):
+    facts = facts_of(
+        "Indication: left mastectomy 2019. New nodule in the left chest-wall soft tissues.\n"
+        "Procedure: Ultrasound-guided Magseed localization of the left chest-wall nodule. Under "
+        "real-time ultrasound a Magseed was deployed into the nodule."
+    )
+    assert facts.lesions == []
