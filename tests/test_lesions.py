@@ -1042,8 +1042,8 @@ def test_lesions_a_hyphenated_chest_wall_nodule_is_not_breast(facts_of):
 def test_session_a_paused_sitting_asks():
     text = (
         "Left breast: 1 o'clock IDC and 8 o'clock DCIS, separate sites 6 cm apart.\n"
-        "Prone table. 1 o'clock: scout, stereo pair, Magseed deployed at the coil clip.\n"
-        "{pause}8 o'clock: new scout and stereo pair on the ribbon clip; Magseed deployed.\n"
+        "Prone table, left breast. 1 o'clock: scout, stereo pair, Magseed deployed at the coil "
+        "clip.\n{pause}8 o'clock: new scout and stereo pair on the ribbon clip; Magseed deployed.\n"
     )
     assert locaudit.assess(text.format(pause="")).verdict == "supported"
     paused = "Her appointment could not be moved, so the procedure was paused partway.\n"
