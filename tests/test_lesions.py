@@ -1048,3 +1048,14 @@ def test_session_a_paused_sitting_asks():
     assert locaudit.assess(text.format(pause="")).verdict == "supported"
     paused = "Her appointment could not be moved, so the procedure was paused partway.\n"
     assert locaudit.assess(text.format(pause=paused)).verdict == "needs_review"
+
+
+def test_session_a_placement_date_field_on_another_day_asks():
+    text = (
+        "DOS 04/14/2025\nProcedure: Stereotactic LOCalizer tag placement, left breast, 2 lesions.\n"
+        "Lesion 1 - left 10:00, wing clip. Date/time: 04/14/2025 14:40. Stereo pair; LOCalizer "
+        "tag deployed.\nLesion 2 - left 3:00, coil clip. Date/time: {day} 15:05. Stereo pair; "
+        "LOCalizer tag deployed.\n"
+    )
+    assert locaudit.assess(text.format(day="4/14/25")).verdict == "supported"
+    assert locaudit.assess(text.format(day="04/15/2025")).verdict == "needs_review"

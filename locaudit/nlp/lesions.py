@@ -369,7 +369,7 @@ class LesionBuilder:
             events.extend(new)
             if new and acts and section not in WEAK_SECTIONS:
                 acted = True  # a placement verb in the body, not only device lines
-        stamp = timing.doubtful_times(doc, mentions)
+        stamp = timing.doubtful_times(doc, mentions) or timing.other_placement_day(doc)
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
         surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)

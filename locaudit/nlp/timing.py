@@ -7,7 +7,9 @@ must confirm: the patient may have left and come back. Each time is read next to
 placement act the concept matcher found (``PLACE``), so the verbs stay in
 ``patterns/concepts.jsonl``.
 
-An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PART 2 ... DOS:
+A placement's own date field ('Date/time: 04/15/2025 09:05', 'Placement time: 03/11/2025')
+that is not the day of the others or the date of service puts the sitting in doubt the same
+way. An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PART 2 ... DOS:
 03/1█/2024 [smudged]') has two dates of service: unless they are the same date, the lesions of
 the two reports are not plainly one session.
 
@@ -35,6 +37,11 @@ _AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?!
 _LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2})(?![\d:])", re.MULTILINE)
 _END_TIME = re.compile(
     r"\b(?:end|ended|finish|finished)\b[ \t]*(?:time)?[ \t]*[:=@-]?[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
+_PLACEMENT_DATE = re.compile(
+    r"\b(?:date/time|date and time|placement (?:date|time)|date placed|time placed)\b"
+    r"[ \t]*[:=]?[ \t]*(\d{1,2}/\d{1,2}/\d{2,4})",
     re.IGNORECASE,
 )
 _SERVICE_DATE = re.compile(
@@ -113,4 +120,30 @@ def other_service_date(doc: Doc) -> tuple[int, int] | None:
     for value, at in seen[1:]:
         if value != seen[0][0]:
             return (at, at + len(value))
+    return None
+
+
+def _day(text: str) -> tuple[int, int, int] | None:
+    """'04/14/2025' and '4/14/25' -> (4, 14, 25): one day written two ways."""
+    parts = text.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    month, day, year = (int(p) for p in parts)
+    return (month, day, year % 100)
+
+
+def other_placement_day(doc: Doc) -> tuple[int, int] | None:
+    """A placement's own date field that is not the day of the others, or not the date of
+    service ('Lesion 1 ... Date/time: 04/14/2025 14:40 ... Lesion 2 ... Date/time: 04/15/2025
+    09:05'): the span of that date, if any."""
+    text = note_text(doc)
+    placed = [(_day(m.group(1)), m.start(1), m.end(1)) for m in _PLACEMENT_DATE.finditer(text)]
+    placed = [p for p in placed if p[0] is not None]
+    if not placed:
+        return None
+    service = [_day(m.group(1).rstrip(".,;:)]")) for m in _SERVICE_DATE.finditer(text)]
+    first = next((d for d in service if d is not None), placed[0][0])
+    for day, start, end in placed:
+        if day != first:
+            return (start, end)
     return None
