@@ -872,6 +872,8 @@ def test_session_two_reports_with_two_dates_of_service_ask():
     same = part.format(n=2, dos="03/19/2024", side="right", clock="8:00")
     smudged = part.format(n=2, dos="03/1\u2588/2024", side="right", clock="8:00")
     assert locaudit.assess(one + same).verdict == "supported"
+    written_short = same.replace("03/19/2024", "3/19/24")
+    assert locaudit.assess(one + written_short).verdict == "supported"
     assert locaudit.assess(one + smudged).verdict == "needs_review"
     ct = "DOC 1  CT CHEST  DOS 01/03/2024\nSternotomy wires. Surgical clips.\n"
     bundled = locaudit.assess(ct + one + same.replace("PART 2\nDOS: 03/19/2024\n", ""))

@@ -213,6 +213,7 @@ def sentence_events(
         and len({m.text.lower() for m in found if m.label == "LOCATION"}) == 1
     )
     events = []
+    lowers = note_lowers(doc)
     for i, (kind, anchor) in enumerate(anchors):
         event = Event(
             kind,
@@ -239,13 +240,12 @@ def sentence_events(
         known = focus
         if elsewhere:
             known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
-        lowers = note_lowers(doc)
-        owned = (
+        owned = (  # an impression's list: '... carcinoma with a hookwire, and the 2 o'clock'
             section in WEAK_SECTIONS
             and anchor > 1
-            and (  # an impression's list
+            and (
                 lowers[anchor - 1] == "with"
-                or (anchor > 1 and lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
+                or (lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
             )
         )
         _attribute(event, segment, known, owned_before=owned)

@@ -29,6 +29,7 @@ from locaudit.nlp.mentions import Mention
 SITTING_MINUTES = 180  # placements further apart than this are not plainly one sitting
 LATE_MINUTES = 10  # a placement stamped this long after the recorded end
 _TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
+_TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 # All read from the note's text with precompiled expressions (a Token per word is the slow
 # part of a pipeline component): a time right after a placement act ('deployed 07:58',
 # 'placed at 13:35'), a time that opens a line, the recorded end ('End 08:20'), and the dates
@@ -84,9 +85,6 @@ def _token_at(text: str, at: int) -> str:
     return match.group(0) if match else ""
 
 
-_TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
-
-
 def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     """The span (characters) of a placement time that puts the sitting in doubt, if any."""
     acts = [m for m in mentions if m.label == "PLACE" and m.affirmed]
@@ -112,14 +110,22 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     return None
 
 
+def _service_days(text: str) -> list[tuple[tuple[int, int, int] | str, int, int]]:
+    """The dates of service, each as its day ('04/14/2025' and '4/14/25' are one day; what
+    does not read as a date, '03/1█/2024', stays as written) and its span."""
+    out: list[tuple[tuple[int, int, int] | str, int, int]] = []
+    for match in _SERVICE_DATE.finditer(text):
+        value = match.group(1).rstrip(".,;:)]")
+        out.append((_day(value) or value, match.start(1), match.start(1) + len(value)))
+    return out
+
+
 def other_service_date(doc: Doc) -> tuple[int, int] | None:
     """The span of a second date of service that differs from the first, if any."""
-    seen = [
-        (m.group(1).rstrip(".,;:)]"), m.start(1)) for m in _SERVICE_DATE.finditer(note_text(doc))
-    ]
-    for value, at in seen[1:]:
-        if value != seen[0][0]:
-            return (at, at + len(value))
+    seen = _service_days(note_text(doc))
+    for day, start, end in seen[1:]:
+        if day != seen[0][0]:
+            return (start, end)
     return None
 
 
@@ -141,8 +147,8 @@ def other_placement_day(doc: Doc) -> tuple[int, int] | None:
     placed = [p for p in placed if p[0] is not None]
     if not placed:
         return None
-    service = [_day(m.group(1).rstrip(".,;:)]")) for m in _SERVICE_DATE.finditer(text)]
-    first = next((d for d in service if d is not None), placed[0][0])
+    service = [day for day, _, _ in _service_days(text) if isinstance(day, tuple)]
+    first = service[0] if service else placed[0][0]
     for day, start, end in placed:
         if day != first:
             return (start, end)
