@@ -39,6 +39,7 @@ ConceptLabel = Literal[
     "INTERRUPT",  # the equipment or room changed mid-session: guidance is not carried over
     "SEPARATENESS",  # value unclear: the note doubts the devices mark separate lesions
     "RETRACT",  # a spoken self-correction: the mention said just before it is withdrawn
+    "REPOSITION",  # the patient or breast was repositioned: the breast on the table may change
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

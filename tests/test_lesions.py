@@ -1061,3 +1061,73 @@ def test_session_a_placement_date_field_on_another_day_asks():
     )
     assert locaudit.assess(text.format(day="4/14/25")).verdict == "supported"
     assert locaudit.assess(text.format(day="04/15/2025")).verdict == "needs_review"
+
+
+def test_side_of_the_breast_on_the_table_is_not_carried_past_a_repositioning(facts_of):
+    text = (
+        "{title}Technique: prone stereotactic table.\n"
+        "Findings: The right breast was compressed in the CC projection. A stereo pair targeted "
+        "the coil clip at 9 o'clock and a SAVI SCOUT reflector was deployed.\n"
+        "The patient was then repositioned. The second target, the barbell clip at 1 o'clock, "
+        "was localized under stereotactic guidance and a second reflector was deployed.\n"
+    )
+    sides = [les.laterality for les in facts_of(text.format(title="")).lesions]
+    assert sides == ["right", None]
+    # the procedure's own side, said for the whole procedure, still covers both
+    titled = text.format(title="Procedure: Right breast stereotactic localization, two sites.\n")
+    assert [les.laterality for les in facts_of(titled).lesions] == ["right", "right"]
+
+
+def test_one_device_at_each_listed_site_is_one_lesion_each(facts_of):
+    labelled = (
+        "EXAM: STEREOTACTIC REFLECTOR LOCALIZATION, LEFT BREAST, 3 SITES\n"
+        "INDICATION:\nSite A - left 1 o'clock, IDC, ribbon clip.\n"
+        "Site B - left 4 o'clock, DCIS, coil clip.\nSite C - left 11 o'clock, ADH, wing clip.\n"
+        "TECHNIQUE: All placements on the prone stereotactic table. A SAVI SCOUT reflector was "
+        "placed at each site through the 16 G delivery needle.\n"
+    )
+    facts = facts_of(labelled)
+    assert [les.devices for les in facts.lesions] == [["radar_reflector"]] * 3
+    assert [les.clock for les in facts.lesions] == [1.0, 4.0, 11.0]
+    listed = (
+        "EXAM: RIGHT BREAST STEREOTACTIC MAGSEED LOCALIZATION, TWO SITES\nSites:\n"
+        "  9:00, 4 cm FN, cylinder clip.\n  12:00, 8 cm FN, coil clip.\n"
+        "All placements on the prone stereotactic table. Own stereo pair for {each}, Magseed "
+        "deployed {at}.\n"
+    )
+    facts = facts_of(listed.format(each="each", at="at each"))
+    assert [les.clock for les in facts.lesions] == [9.0, 0.0]
+    # 'for each' names the stereo pairs, not where a device went
+    assert len(facts_of(listed.format(each="each", at="there")).lesions) == 1
+
+
+def test_a_placement_that_should_be_straightforward_is_a_plan(facts_of):
+    facts = facts_of(
+        "Exam: breast imaging consult.\nComments: both clips are well seen, so stereotactic "
+        "placement of one magnetic seed per lesion should be straightforward."
+    )
+    assert facts.lesions == []
+
+
+def test_several_devices_in_one_place_with_no_word_on_bracketing_ask():
+    text = (
+        "Procedure: left breast, prone stereotactic table, stereo pair. Two SCOUT reflectors were "
+        "placed in the left upper outer quadrant calcifications{how}.\n"
+    )
+    record = locaudit.assess(text.format(how=""))
+    assert record.verdict == "needs_review" and len(record.lesions) == 2
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}
+    bracketed = locaudit.assess(text.format(how=", bracketing the calcifications"))
+    assert bracketed.verdict == "not_supported" and len(bracketed.lesions) == 1
+
+
+def test_a_depth_word_before_a_clock_face_tells_lesions_apart():
+    text = (
+        "Left breast, two separate lesions at 10 o'clock, 7 cm apart. Prone stereotactic table. "
+        "The {a} 10 o'clock ribbon clip was targeted on a stereo pair and a SCOUT reflector "
+        "deployed. A new stereo pair was obtained for the {b} 10 o'clock coil clip and a second "
+        "SCOUT reflector deployed."
+    )
+    apart = locaudit.assess(text.format(a="anterior", b="posterior"))
+    assert apart.verdict == "supported" and len(apart.lesions) == 2
+    assert len(locaudit.assess(text.format(a="", b="")).lesions) == 1

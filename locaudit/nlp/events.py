@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
@@ -78,10 +79,19 @@ class Event:
     intraop: bool = False
     device_ordinal: int | None = None
     another: bool = False  # 'a second wire', 'another seed': one more device of its kind
+    several: int = 0  # 'two reflectors were placed in the UOQ calcifications': devices put there
     marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
     finding: str | None = None  # the kind of finding it was placed in ('mass')
     own_place: bool = False  # the clock face is in the event's own sentence, not the focus
     correction: bool = False
+
+
+class Inventory(NamedTuple):
+    """What the note has listed of its lesions, for a placement said once 'at each site'."""
+
+    labels_named: int = 0  # lesions named by label anywhere ('Site A ... Site C'), if 1..N
+    listed: tuple[float, ...] = ()  # clock faces named so far, the indication's included
+    stated_count: int | None = None  # the number of lesions stated so far ('x3')
 
 
 def sentence_events(
@@ -93,13 +103,15 @@ def sentence_events(
     seed_kind: str,
     breaks: list[int],
     labels_seen: int = 0,
+    inventory: Inventory | None = None,
 ) -> list[Event]:
     """The placements one sentence reports, each with the attributes it can be given.
 
     A device counts when an affirmed placement act in its clause licenses it (or, in a terse
     procedure line, when the line says how or where); a localization act with no device named
     is an event of its own. ``focus`` supplies what the sentence leaves unsaid, ``breaks`` are
-    the token offsets of clause breaks, ``labels_seen`` the highest lesion label so far."""
+    the token offsets of clause breaks, ``labels_seen`` the highest lesion label so far,
+    ``inventory`` what the note has listed of its lesions."""
     if other_session(found):
         return []  # 'localized yesterday with a SCOUT reflector': another session
     all_devices = [m for m in found if m.label == "DEVICE"]
@@ -178,9 +190,14 @@ def sentence_events(
     bracket = bool(brackets)
     correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
     anchors: list[tuple[str | None, int]] = []
+    last = None
     for d in devices:
         kind = seed_kind if d.value == "seed" else d.value
+        if last is not None and last.value == d.value and d.start - last.end <= 1:
+            last = d  # 'SAVI SCOUT reflector', 'Magseed magnetic seed': one device, two names
+            continue
         anchors.append((kind, d.start))
+        last = d
     bare = (  # 'b. Lesion #2: L 6 o'clock, coil clip. Stereo pair. Localized per protocol.'
         ("label" in focus or ("clock" in focus and not focus.get("several")))
         and section in BODY_SECTIONS
@@ -203,8 +220,9 @@ def sentence_events(
     # 'a second wire' is said of the device: keep it with the event when the anchors move
     another = [_another(doc, start) for _kind, start in anchors]
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
-        doc, sent_span, anchors, devices, found, focus, bracket, labels_seen
-    )
+        doc, sent_span, anchors, devices, found, focus, bracket, labels_seen,
+        inventory or Inventory(),
+    )  # fmt: skip
     shared_place = (
         not spread
         and not bracket
@@ -212,6 +230,18 @@ def sentence_events(
         and _plural(devices, found)
         and len({m.text.lower() for m in found if m.label == "LOCATION"}) == 1
     )
+    # 'Two SCOUT reflectors were placed in the left upper outer quadrant calcifications': how
+    # many devices one placement in one place put there, none said to bracket
+    several = 0
+    if (
+        not spread
+        and not bracket
+        and section not in WEAK_SECTIONS
+        and len(anchors) == 1
+        and not any(m.label == "NONBREAST" for m in found)  # 'left breast and left axilla'
+    ):
+        stated = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
+        several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
     events = []
     lowers = note_lowers(doc)
     for i, (kind, anchor) in enumerate(anchors):
@@ -248,7 +278,7 @@ def sentence_events(
                 or (lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
             )
         )
-        _attribute(event, segment, known, owned_before=owned)
+        _attribute(event, segment, known, owned_before=owned, lowers=lowers)
         event.another = another[i] if i < len(another) else another[0]
         if event.marker is None and not (event.own_place or event.another or known.get("several")):
             # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
@@ -259,7 +289,9 @@ def sentence_events(
             for key, value in told.items():
                 setattr(event, key, value)
             event.label_from_focus = False
-        elif shared_place:
+        elif several >= 2 and any(m.label == "PLACE" and m.affirmed for m in found):
+            event.several = several
+        if shared_place:
             # 'Post-procedure mammogram: two reflectors in the upper central right breast, 2 cm
             # apart': the one place said of several devices is no lesion's own
             event.clock = event.quadrant = event.depth = event.nipple_cm = None
@@ -352,6 +384,12 @@ def _plural(devices: list[Mention], found: list[Mention]) -> bool:
 
 ONE_WORDS = frozenset({"a", "an", "one", "single"})  # 'with a hookwire': one device
 EACH = re.compile(r"\b(?:each|both)\b", re.IGNORECASE)
+# 'at each site', 'one per lesion' (not 'both wires at target')
+EVERY = re.compile(
+    r"\b(?:each|every|all)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:site|lesion|target|area|location)s?\b"
+    r"|\b(?:at|in|into)\s+each\b|\bper\s+(?:lesion|site|target)\b",
+    re.IGNORECASE,
+)
 
 
 def _spread(
@@ -363,6 +401,7 @@ def _spread(
     focus: dict,
     bracket: bool,
     labels_seen: int,
+    inventory: Inventory,
 ) -> list[dict]:
     """One plural placement over several lesions is one event per lesion: per clock face
     ('wires at 2:00 and 10:00', 'hookwire x2' after 'L 12:00 + L 3:00'), or per labelled
@@ -422,13 +461,45 @@ def _spread(
         else:
             anchors[:] = anchors * len(values)
         return [{"clock": v, "label": None} for v in values]
+    every = (
+        len(values) <= 1  # none here, or only the last lesion's place the focus holds
+        and not any(c in found for c in clocks)
+        and (
+            EVERY.search(text, sent_span[0], sent_span[1]) is not None
+            # 'each wire deployed at its clip'
+            or any(d.start > 0 and lowers[d.start - 1] == "each" for d in devices)
+        )
+    )
+    labels_named, listed = inventory.labels_named, inventory.listed
+    if every and not count:
+        count = inventory.stated_count or 0
+    if every and not count and labels_named >= 2:
+        # 'Site A - left 1 o'clock ... Site C - right 11 o'clock' in the indication, then 'A
+        # SAVI SCOUT reflector was placed at each site': one device for every lesion named
+        count = labels_seen = labels_named
+    if every and count >= 2 and len(listed) == count:
+        # 'Sites: #1 9:00 ... #2 12:00 ... A Magseed was deployed at each of the two sites':
+        # as many places listed before as the lesions counted, one device at each
+        anchors[:] = anchors * count
+        numbered = count == labels_named
+        return [{"clock": v, "label": n + 1 if numbered else None} for n, v in enumerate(listed)]
     if count >= 2 and count == labels_seen and not values:
         anchors[:] = anchors * count
         return [{"label": n} for n in range(1, count + 1)]
     return []
 
 
-def _attribute(event: Event, found: list[Mention], focus: dict, owned_before: bool = False) -> None:
+# a depth word just before a clock face: 'the posterior 10 o'clock coil clip'
+DEPTH_BEFORE_CLOCK = {"anterior": "anterior", "posterior": "posterior", "superficial": "anterior"}
+
+
+def _attribute(
+    event: Event,
+    found: list[Mention],
+    focus: dict,
+    owned_before: bool = False,
+    lowers: list[str] | None = None,
+) -> None:
     """Give an event the label, side, clock face, quadrant, named clip and guidance of the
     nearest mention in its part of the sentence, else what the focus holds. ``owned_before``:
     the device belongs to what was said before it ('the 10 o'clock carcinoma with a
@@ -495,6 +566,9 @@ def _attribute(event: Event, found: list[Mention], focus: dict, owned_before: bo
     depth = nearest([m for m in found if m.label == "LOCATION" and m.value == "depth"])
     distance = nearest([m for m in found if m.label == "LOCATION" and m.value == "distance"])
     event.depth = depth_of(depth) if depth else None
+    if event.depth is None and clock is not None and clock.start > 0 and lowers is not None:
+        # 'the anterior 10 o'clock ribbon clip ... the posterior 10 o'clock coil clip'
+        event.depth = DEPTH_BEFORE_CLOCK.get(lowers[clock.start - 1])
     event.nipple_cm = nipple_cm(distance) if distance else None
     if clock is None and not several and not own_quadrant:
         event.depth = event.depth or focus.get("depth")

@@ -17,6 +17,7 @@ Reads the concept mentions, their context and the sections; writes ``doc._.locau
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from locaudit.nlp.events import (
     CLAUSE_BREAKS,
     WEAK_SECTIONS,
     Event,
+    Inventory,
     is_summary,
     other_session,
     sentence_events,
@@ -138,6 +140,8 @@ class LesionBuilder:
         focus_section = None
         focus_age = 0
         labels_seen = 0
+        labels_named = _labels_named(by_sentence)
+        listed: list[float] = []  # the clock faces named so far, the indication's included
         positions: dict[str, int] = {}  # 'anterior' -> the label of 'the anterior site'
         # this sitting's biopsies (sentence no, span), known before the loop: the clip may be
         # named before its biopsy ('DEVICE: CLIP ... Comment: 9G VAB, 10 cores')
@@ -191,6 +195,11 @@ class LesionBuilder:
                 side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
                 found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
             self._session_facts(facts, found, sent_span, section)
+            if section not in ("comparison", "plan", "consult"):
+                for m in found:
+                    value = clock_value(m.text) if m.label == "LOCATION" else None
+                    if value is not None and m.value == "clock" and m.affirmed:
+                        listed.extend([] if value in listed else [value])
             if section in EXCLUDED_SECTIONS:
                 continue
             if words & SEPARATE_WORDS and any(
@@ -307,8 +316,9 @@ class LesionBuilder:
             summary = (is_summary(found) or heading or picked) and section not in WEAK_SECTIONS
             where = "summary" if summary else section
             new = sentence_events(
-                doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen
-            )
+                doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
+                Inventory(labels_named, tuple(listed), facts.stated_count),
+            )  # fmt: skip
             if (
                 new
                 and section not in WEAK_SECTIONS
@@ -400,6 +410,13 @@ class LesionBuilder:
         """The events grouped into lesions, then what the rest of the note says of them:
         fills, corrections, withdrawals, contradictions."""
         w = walked
+        # several devices placed in one place are as many lesions (and the decision asks)
+        # unless the note says they bracket or mark one lesion
+        one_said = any(
+            (m.label == "BRACKET" or (m.label == "COUNT" and count_value(m.text) == 1))
+            and m.context.status != "negated"
+            for m in mentions
+        )
         grouper = LesionGrouper(self.clock_tolerance)
         default_side = self._default_laterality(by_sentence, sections, w.scoped_sides)
         default_guidance = None
@@ -419,6 +436,22 @@ class LesionBuilder:
             and not facts.separateness_unclear  # 'two lesions or the same area': left open
         ):
             lesions = fills.merged(lesions)
+        several = max((e.several for e in w.events), default=0)
+        if (
+            not one_said
+            and len(lesions) == 1
+            and several >= 2
+            and not facts.separate_stated
+            and not facts.negated_placements  # 'two sites planned ... the second aborted'
+        ):
+            # several devices placed in one place, none said to bracket or mark one lesion:
+            # as many lesions, and the decision asks whether they are separate (R25)
+            (only,) = lesions
+            only.apart_doubt = True
+            lesions = [only] + [copy.deepcopy(only) for _ in range(several - 1)]
+        doubted = [les for les in lesions if les.apart_doubt]
+        if doubted and not facts.separate_stated:
+            facts.separateness_unclear.append(doubted[-1].evidence[0])
         fills.place_labelled(lesions, by_sentence)
         fills.amend(lesions, w.amendments)
         fills.side_by_clock(lesions, by_sentence)
@@ -497,14 +530,35 @@ class LesionBuilder:
         """The side stated for the whole note (title, 'the left breast was prepped'...).
 
         Mentions in a sentence that names a lesion or a clock/quadrant belong to that lesion,
-        not to the note, so a second lesion without a side is not given the first one's.
+        not to the note, so a second lesion without a side is not given the first one's. Nor
+        does the side of the breast put on the table ('The right breast was compressed ...
+        The patient was then repositioned. The second target ...') when the patient was
+        repositioned later: it is the breast the first placement was made in.
         """
+        repositioned = max(
+            (
+                m.start_char
+                for _s, found in by_sentence
+                for m in found
+                if m.label == "REPOSITION"
+                and not m.value  # 'repositioned', not 'positioned'
+                and m.affirmed
+                and section_at(sections, m.start_char) not in EXCLUDED_SECTIONS
+            ),
+            default=None,
+        )
         sides = set()
         for sent, found in by_sentence:
             section = section_at(sections, sent.start_char)
             if section in EXCLUDED_SECTIONS:
                 continue
             if section != "title" and any(m.label in ("LESION", "LOCATION") for m in found):
+                continue
+            if (
+                repositioned is not None
+                and sent.end_char <= repositioned
+                and any(m.label == "REPOSITION" and m.value == "on_table" for m in found)
+            ):
                 continue
             sides.update(
                 m.value
@@ -767,3 +821,17 @@ def make_lesions(
 ) -> LesionBuilder:
     """The registered factory: ``nlp.add_pipe("locaudit_lesions")``."""
     return LesionBuilder(clock_tolerance, focus_sentences, patterns_dir)
+
+
+def _labels_named(by_sentence: SentenceMentions) -> int:
+    """How many lesions the note names by label anywhere ('Site A ... Site B ... Site C' in
+    its indication): N when the labels are exactly 1..N, else 0."""
+    numbers = {
+        lesion_number(m.text)
+        for _sent, found in by_sentence
+        for m in found
+        if m.label == "LESION"
+        and m.value not in ("next", "position")
+        and m.context.status != "negated"
+    } - {None}
+    return len(numbers) if numbers == set(range(1, len(numbers) + 1)) else 0
