@@ -1131,3 +1131,36 @@ def test_a_depth_word_before_a_clock_face_tells_lesions_apart():
     apart = locaudit.assess(text.format(a="anterior", b="posterior"))
     assert apart.verdict == "supported" and len(apart.lesions) == 2
     assert len(locaudit.assess(text.format(a="", b="")).lesions) == 1
+
+
+def test_three_sites_each_given_a_wire_and_then_the_third_wire_is_three_lesions(facts_of):
+    facts = facts_of(
+        "IMPRESSION: Three separate left breast lesions localized with hookwires under "
+        "stereotactic guidance:\n - 10-o'clock mass\n - subareolar calcifications\n"
+        " - 3 o'clock asymmetry\nPROCEDURE: Left breast, three sites. For each site a stereo "
+        "pair was obtained and the hookwire deployed.\nShe felt faint after the second wire and "
+        "recovered. The third wire was then placed without further event.\n"
+    )
+    assert len(facts.lesions) == 3
+    assert {les.clock for les in facts.lesions} == {10.0, 3.0, None}
+
+
+def test_a_placement_at_a_return_visit_leaves_the_session_open():
+    text = (
+        "PROCEDURE: Stereotactic SCOUT localization, right breast, two lesions.\nProne, right "
+        "breast. The wing clip at 2 o'clock was targeted on a stereo pair and a SCOUT reflector "
+        "deployed.\nThe 8 o'clock reflector was placed {when}: the hourglass clip targeted on a "
+        "stereo pair and a second SCOUT reflector deployed.\n"
+    )
+    assert locaudit.assess(text.format(when="next")).verdict == "supported"
+    assert locaudit.assess(text.format(when="at the return visit")).verdict == "needs_review"
+
+
+def test_repositioning_drops_the_side_the_last_sentence_gave(facts_of):
+    facts = facts_of(
+        "History: right 10:00 carcinoma (coil clip) and DCIS at 2:00 (ribbon clip).\n"
+        "Procedure: Prone stereotactic table. The right breast was positioned; stereo pair; an "
+        "I-125 seed was deposited at the coil clip.\nThe patient was repositioned for the 2:00 "
+        "target; new stereo pair; a second I-125 seed was deposited at the ribbon clip.\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["right", None]

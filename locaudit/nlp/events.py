@@ -90,7 +90,7 @@ class Inventory(NamedTuple):
     """What the note has listed of its lesions, for a placement said once 'at each site'."""
 
     labels_named: int = 0  # lesions named by label anywhere ('Site A ... Site C'), if 1..N
-    listed: tuple[float, ...] = ()  # clock faces named so far, the indication's included
+    listed: tuple[float | str, ...] = ()  # places named so far (clock or quadrant), indication too
     stated_count: int | None = None  # the number of lesions stated so far ('x3')
 
 
@@ -240,8 +240,10 @@ def sentence_events(
         and len(anchors) == 1
         and not any(m.label == "NONBREAST" for m in found)  # 'left breast and left axilla'
     ):
-        stated = [count_value(m.text) or 0 for m in found if m.label == "COUNT"]
-        several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
+        counts = [m for m in found if m.label == "COUNT"]
+        if not any(m.text.split()[-1].isalpha() for m in counts):  # not '2 lesions', 'both sites'
+            stated = [count_value(m.text) or 0 for m in counts]
+            several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
     events = []
     lowers = note_lowers(doc)
     for i, (kind, anchor) in enumerate(anchors):
@@ -482,7 +484,12 @@ def _spread(
         # as many places listed before as the lesions counted, one device at each
         anchors[:] = anchors * count
         numbered = count == labels_named
-        return [{"clock": v, "label": n + 1 if numbered else None} for n, v in enumerate(listed)]
+        return [
+            {"clock": None, "quadrant": v, "label": n + 1 if numbered else None}
+            if isinstance(v, str)
+            else {"clock": v, "quadrant": None, "label": n + 1 if numbered else None}
+            for n, v in enumerate(listed)
+        ]
     if count >= 2 and count == labels_seen and not values:
         anchors[:] = anchors * count
         return [{"label": n} for n in range(1, count + 1)]

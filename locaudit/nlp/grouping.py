@@ -24,6 +24,7 @@ class LesionGrouper:
     def __init__(self, clock_tolerance: float = 1.0) -> None:
         self.clock_tolerance = clock_tolerance
         self._later: set[int] = set()  # id(lesion) opened as 'the second lesion' or later
+        self._stated: int | None = None  # the number of lesions the note states
 
     def group(
         self,
@@ -41,6 +42,7 @@ class LesionGrouper:
         lesions: list[LesionFact] = []
         where: dict[int, int] = {}  # id(lesion) -> last anchor
         self._later = set()
+        self._stated = stated
 
         def may_create(event: Event) -> bool:
             # an addendum corrects the lesions it names; it adds one only under a new label
@@ -176,7 +178,12 @@ class LesionGrouper:
             ]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
             target = (exact or unplaced or [None])[-1]
-            if target is not None and not event.own_place and self._one_more(target, event, weak):
+            if (
+                target is not None
+                and not event.own_place
+                and self._one_more(target, event, weak)
+                and not self._all_found(lesions)
+            ):
                 event.clock = event.quadrant = None  # the focus's place is the other lesion's
                 event.depth = event.nipple_cm = None
                 event.location = []
@@ -196,11 +203,20 @@ class LesionGrouper:
             # 'the second, separate lesion', or aimed at another biopsy clip: the device before
             # it marked the first
             target = after
-        if target is not None and self._one_more(target, event, weak):
+        if (
+            target is not None
+            and self._one_more(target, event, weak)
+            and not self._all_found(lesions)
+        ):
             event.location = []
             event.depth = event.nipple_cm = None
             return None
         return target
+
+    def _all_found(self, lesions: list[LesionFact]) -> bool:
+        """As many lesions as the note states already: 'The third wire was then placed' after
+        'a hookwire at each site' of three is one of them, not a fourth."""
+        return self._stated is not None and len(lesions) >= self._stated
 
     @staticmethod
     def _one_more(lesion: LesionFact, event: Event, weak: bool) -> bool:

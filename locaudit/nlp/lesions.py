@@ -51,6 +51,7 @@ from locaudit.nlp.mentions import (
     count_value,
     depth_of,
     finding_kind,
+    gap,
     lesion_number,
     marker_name,
     nipple_cm,
@@ -141,7 +142,7 @@ class LesionBuilder:
         focus_age = 0
         labels_seen = 0
         labels_named = _labels_named(by_sentence)
-        listed: list[float] = []  # the clock faces named so far, the indication's included
+        listed: list[float | str] = []  # places named so far (clock or quadrant), indication too
         positions: dict[str, int] = {}  # 'anterior' -> the label of 'the anterior site'
         # this sitting's biopsies (sentence no, span), known before the loop: the clip may be
         # named before its biopsy ('DEVICE: CLIP ... Comment: 9G VAB, 10 cores')
@@ -196,10 +197,7 @@ class LesionBuilder:
                 found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
             self._session_facts(facts, found, sent_span, section)
             if section not in ("comparison", "plan", "consult"):
-                for m in found:
-                    value = clock_value(m.text) if m.label == "LOCATION" else None
-                    if value is not None and m.value == "clock" and m.affirmed:
-                        listed.extend([] if value in listed else [value])
+                _list_places(found, listed)
             if section in EXCLUDED_SECTIONS:
                 continue
             if words & SEPARATE_WORDS and any(
@@ -275,6 +273,10 @@ class LesionBuilder:
                 focus.pop("guidance", None)
                 focus.pop("tomo", None)
                 interrupted = True
+            if any(m.label == "REPOSITION" and not m.value and m.affirmed for m in found):
+                # 'The patient was repositioned for the 2:00 target': the breast on the table
+                # may be the other one; this sentence's own side, if any, is set below
+                focus.pop("laterality", None)
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
@@ -835,3 +837,20 @@ def _labels_named(by_sentence: SentenceMentions) -> int:
         and m.context.status != "negated"
     } - {None}
     return len(numbers) if numbers == set(range(1, len(numbers) + 1)) else 0
+
+
+def _list_places(found: list[Mention], listed: list[float | str]) -> None:
+    """Add the places a sentence names to the note's list: its clock faces, and its quadrants
+    that stand without a clock face beside them ('the subareolar calcifications', 'in the
+    axillary tail')."""
+    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock" and m.affirmed]
+    for m in found:
+        if m.label != "LOCATION" or not m.affirmed:
+            continue
+        place: float | str | None = None
+        if m.value == "clock":
+            place = clock_value(m.text)
+        elif m.value in QUADRANTS and not any(gap(m, c) <= 4 for c in clocks):
+            place = m.value
+        if place is not None and place not in listed:
+            listed.append(place)
