@@ -216,7 +216,7 @@ class LesionGrouper:
     def _all_found(self, lesions: list[LesionFact]) -> bool:
         """As many lesions as the note states already: 'The third wire was then placed' after
         'a hookwire at each site' of three is one of them, not a fourth."""
-        return self._stated is not None and len(lesions) >= self._stated
+        return self._stated is not None and self._stated >= 2 and len(lesions) >= self._stated
 
     @staticmethod
     def _one_more(lesion: LesionFact, event: Event, weak: bool) -> bool:

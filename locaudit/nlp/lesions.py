@@ -847,10 +847,19 @@ def _list_places(found: list[Mention], listed: list[float | str]) -> None:
     for m in found:
         if m.label != "LOCATION" or not m.affirmed:
             continue
-        place: float | str | None = None
         if m.value == "clock":
-            place = clock_value(m.text)
-        elif m.value in QUADRANTS and not any(gap(m, c) <= 4 for c in clocks):
-            place = m.value
-        if place is not None and place not in listed:
-            listed.append(place)
+            clock = clock_value(m.text)
+            if clock is None or clock in listed:
+                continue
+            # 'the upper outer quadrant mass' and later 'at 10:00': one place
+            listed[:] = [
+                p for p in listed if not (isinstance(p, str) and quadrant_has(p, clock, set()))
+            ]
+            listed.append(clock)
+        elif (
+            m.value in QUADRANTS
+            and m.value not in listed
+            and not any(gap(m, c) <= 4 for c in clocks)
+            and not any(isinstance(p, float) and quadrant_has(m.value, p, set()) for p in listed)
+        ):
+            listed.append(m.value)
