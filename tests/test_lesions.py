@@ -1164,3 +1164,57 @@ def test_repositioning_drops_the_side_the_last_sentence_gave(facts_of):
         "target; new stereo pair; a second I-125 seed was deposited at the ribbon clip.\n"
     )
     assert [les.laterality for les in facts.lesions] == ["right", None]
+
+
+def test_an_operative_report_counts_the_localization_its_author_did_at_the_unit():
+    text = (
+        "OPERATIVE REPORT\nPROCEDURES PERFORMED:\n1. Stereotactic needle localization, left "
+        "breast, two lesions (surgeon-performed).\n2. Left partial mastectomy.\nPROCEDURE IN "
+        "DETAIL: {how}\nIn the OR the wires were excised with the surrounding tissue.\n"
+    )
+    done = (
+        "At the upright stereotactic unit the left 2:00 ribbon clip was targeted with a stereo "
+        "pair and a Kopans wire placed. The 6:00 coil clip was then targeted with its own stereo "
+        "pair and a second Kopans wire placed; separate lesions."
+    )
+    assert locaudit.assess(text.format(how=done)).verdict == "supported"
+    before = "The patient arrived from radiology with two stereotactically placed wires."
+    assert locaudit.assess(text.format(how=before)).verdict == "not_applicable"
+
+
+def test_european_clock_faces_and_a_denied_bracketing(facts_of):
+    facts = facts_of(
+        "Procedure: Prone stereotactic table, left breast.\nLesion A (10 h, anterior third, "
+        "3 cm FN): stereo pair, 20G hookwire, tip at the clip.\nLesion B (10 h, posterior third, "
+        "8 cm FN): new stereo pair, second hookwire; this is a separate lesion, not bracketing.\n"
+        "Dressing 2 h later."
+    )
+    assert [les.clock for les in facts.lesions] == [10.0, 10.0]
+    assert facts.negated_placements == []
+
+
+def test_one_kopans_wire_is_not_several(facts_of):
+    facts = facts_of(
+        "Right 6:00 DCIS, ribbon clip. Prone table, stereo pair, 9 cm Kopans wire placed; hook "
+        "4 mm beyond the clip."
+    )
+    assert len(facts.lesions) == 1 and facts.separateness_unclear == []
+
+
+def test_a_displaced_wire_and_its_replacement_mark_one_lesion(facts_of):
+    facts = facts_of(
+        "Single target: right 12:00 DCIS with ribbon clip. Prone stereotactic table. Stereo pair; "
+        "wire deployed at the clip. On release of compression the wire withdrew. A new stereo "
+        "pair was obtained and a second wire placed at the clip.\nIMPRESSION: Stereotactic wire "
+        "localization of the right 12:00 lesion; the wire was replaced. One lesion localized."
+    )
+    assert len(facts.lesions) == 1
+
+
+def test_a_control_mammogram_after_seed_localization_places_nothing():
+    text = (
+        "Examination: Mammography left, control after RSL\nIndication: control after radioactive "
+        "seed localisation of two lesions this morning (separate report).\nFindings: two I-125 "
+        "seeds in the left breast at 2 h and 11 h.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

@@ -115,9 +115,15 @@ def sentence_events(
     if other_session(found):
         return []  # 'localized yesterday with a SCOUT reflector': another session
     all_devices = [m for m in found if m.label == "DEVICE"]
+    bracketing = {m.span for m in found if m.label == "BRACKET"}
     acts = [
-        m for m in found if m.label == "PLACE" and not any(_inside(m, d) for d in all_devices)
-    ]  # 'localization devices', 'localization needle' name a thing, not an act
+        m
+        for m in found
+        if m.label == "PLACE"
+        and not any(_inside(m, d) for d in all_devices)
+        and not (m.span in bracketing and m.context.status == "negated")
+    ]  # 'localization devices', 'localization needle' name a thing, not an act; 'a separate
+    # lesion, not bracketing' denies no placement
     places = [m for m in acts if m.affirmed and not _captured(m, all_devices)]
     devices = [m for m in all_devices if m.affirmed]
     localizing = [d for d in devices if d.value in PLACEABLE]
@@ -377,9 +383,14 @@ def _respectively(
     return told
 
 
+SINGULAR_S = frozenset({"kopans", "kopans wire"})  # one Kopans needle-wire, not several
+
+
 def _plural(devices: list[Mention], found: list[Mention]) -> bool:
     """Several devices: 'wires', 'Magseed x2', 'two reflectors'."""
-    return any(d.text.lower().endswith("s") for d in devices) or any(
+    return any(
+        d.text.lower().endswith("s") and d.text.lower() not in SINGULAR_S for d in devices
+    ) or any(
         (count_value(m.text) or 0) >= 2 for m in found if m.label == "COUNT"
     )
 
@@ -468,8 +479,9 @@ def _spread(
         and not any(c in found for c in clocks)
         and (
             EVERY.search(text, sent_span[0], sent_span[1]) is not None
-            # 'each wire deployed at its clip'
+            # 'each wire deployed at its clip', 'Kopans wire each'
             or any(d.start > 0 and lowers[d.start - 1] == "each" for d in devices)
+            or any(d.end < len(lowers) and lowers[d.end] == "each" for d in devices)
         )
     )
     labels_named, listed = inventory.labels_named, inventory.listed

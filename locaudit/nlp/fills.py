@@ -58,7 +58,9 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
         and m.context.status == "affirmed"
         and not _counts_devices(m, found)  # '(2 wires)' counts devices, not lesions
     ]
-    bracket = any(m.label == "BRACKET" for _s, found in by_sentence for m in found)
+    bracket = any(  # bracketing devices, or a displaced one and its replacement
+        m.label in ("BRACKET", "REPLACED") for _s, found in by_sentence for m in found
+    )
     if not bracket or 1 not in counts or any(c and c >= 2 for c in counts):
         return False
     # 'These two wires mark a single lesion. ... a separate right 8 o'clock lesion': the one

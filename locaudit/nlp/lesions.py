@@ -67,6 +67,8 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
+# guidance named by what was done at the unit ('stereo pair', 'stereotactic unit', 'scout')
+AT_THE_TABLE = re.compile(r"\b(?:pairs?|unit|table|scouts?|attachment)\b", re.IGNORECASE)
 # 'Procedure: [Stereotactic biopsy] + [Stereotactic wire localization]'
 PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
@@ -384,7 +386,18 @@ class LesionBuilder:
         stamp = timing.doubtful_times(doc, mentions) or timing.other_placement_day(doc)
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
-        surgical = any(name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections)
+        surgical = any(
+            name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections
+        ) and not any(  # '... the surgeon-performed stereotactic localization: the 2:00 clip
+            # targeted with a stereo pair and a 9 cm Kopans wire placed' (before the operation),
+            # not 'arrived from radiology with two stereotactically placed wires'
+            e.guidance_own
+            and e.guidance_span is not None
+            and e.section not in WEAK_SECTIONS
+            and not e.intraop
+            and AT_THE_TABLE.search(note_text(doc), *e.guidance_span) is not None
+            for e in events
+        )
         if facts.breast_note and not surgical:  # not another organ's, nor a surgeon's report
             walked = Walked(
                 events, amendments, retracted, retracted_clocks, withdrawn, side_amended,
@@ -700,7 +713,9 @@ class LesionBuilder:
             for m in found
         ):  # 'same sitting', 'one session' tie lesions together; 'today' alone does not
             facts.same_session_statements.append(span)
-        places = [m for m in found if m.label == "PLACE"]
+        brackets = {m.span for m in found if m.label == "BRACKET"}
+        # 'this is a separate lesion, not bracketing': no placement is denied
+        places = [m for m in found if m.label == "PLACE" and m.span not in brackets]
         devices = [m for m in found if m.label == "DEVICE"]
         if not places and not devices:
             return
