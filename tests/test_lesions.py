@@ -1218,3 +1218,55 @@ def test_a_control_mammogram_after_seed_localization_places_nothing():
         "seeds in the left breast at 2 h and 11 h.\n"
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_post_procedure_views_inside_a_paragraph_restate(facts_of):
+    facts = facts_of(
+        "Prone stereotactic table, right breast. The 11 o'clock calcifications were biopsied with "
+        "a 9 gauge vacuum device and a ribbon marker was deployed at the biopsy site. A stereo "
+        "pair of the barbell clip at 7 o'clock was obtained and a SCOUT reflector deployed. Post "
+        "procedure CC and ML mammogram: ribbon clip at the 11 o'clock biopsy site, SCOUT "
+        "reflector 2 mm from the barbell clip at 7 o'clock."
+    )
+    assert sorted(les.devices[0] for les in facts.lesions) == ["clip", "radar_reflector"]
+    assert all(len(les.devices) == 1 for les in facts.lesions)
+
+
+def test_a_plan_of_several_steps_is_a_plan(facts_of):
+    facts = facts_of(
+        "The patient was scheduled for stereotactic biopsy of right 7:00 calcifications and a "
+        "stereotactic wire localization of her known right 11:00 IDC. The calcifications were "
+        "dermal; no biopsy was performed and no localization was performed today."
+    )
+    assert facts.lesions == []
+
+
+def test_two_wires_in_one_quadrant_beside_a_biopsy_clip_ask():
+    record = locaudit.assess(
+        "Left breast: 6:00 calcifications, prone table, stereo pair, 9-gauge vacuum biopsy, ribbon "
+        "clip deployed.\nRight breast: under stereotactic guidance two wires were placed in the "
+        "right upper outer quadrant, the first at the coil clip and the second 2 cm superior to it."
+    )
+    assert record.verdict == "needs_review"
+
+
+def test_session_a_table_time_after_the_recorded_end_asks():
+    text = (
+        "DOS: 10/27/2025\nEquipment: upright stereotactic unit\nProcedure start: 08:02     "
+        "Procedure end: 08:20\n| # | Side | Clock | Guidance | Device | Time |\n"
+        "| 1 | Left | 3:00 | stereotactic | Kopans wire | 08:09 |\n"
+        "| 2 | Left | 10:00 | stereotactic | Kopans wire | {time} |\nSeparate lesions: YES\n"
+    )
+    assert locaudit.assess(text.format(time="08:14")).verdict == "supported"
+    assert locaudit.assess(text.format(time="08:41")).verdict == "needs_review"
+
+
+def test_session_a_date_written_at_a_placement_asks():
+    text = (
+        "Date of service: 10/14/2025\nProcedure: upright stereotactic unit.\nSeed 1: left 10:00 "
+        "ribbon clip targeted with a stereo pair; Magseed deployed at the clip.\nSeed 2: left "
+        "4:00 coil clip (biopsied 09/30); Magseed placed {when} under stereotactic guidance.\n"
+        "Impression: both Magseeds placed, left 10:00 and 4:00, separate lesions.\n"
+    )
+    assert locaudit.assess(text.format(when="10/14")).verdict == "supported"
+    assert locaudit.assess(text.format(when="10/08")).verdict == "needs_review"

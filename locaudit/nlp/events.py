@@ -390,9 +390,7 @@ def _plural(devices: list[Mention], found: list[Mention]) -> bool:
     """Several devices: 'wires', 'Magseed x2', 'two reflectors'."""
     return any(
         d.text.lower().endswith("s") and d.text.lower() not in SINGULAR_S for d in devices
-    ) or any(
-        (count_value(m.text) or 0) >= 2 for m in found if m.label == "COUNT"
-    )
+    ) or any((count_value(m.text) or 0) >= 2 for m in found if m.label == "COUNT")
 
 
 ONE_WORDS = frozenset({"a", "an", "one", "single"})  # 'with a hookwire': one device

@@ -67,6 +67,13 @@ Sections = list[tuple[int, int, str]]  # (start char, end char, section name), i
 
 EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
+# a sentence that opens with the imaging after placement, where no header says so
+POST_IMAGING = re.compile(
+    r"\s*(?:post[- ]?(?:procedure|procedural|localization|localisation|placement|deployment|loc)"
+    r"|check|confirmatory|control)\b[^.:\n]{0,40}?"
+    r"(?:mammo\w*|views?|images?|films?|cc\s*/\s*ml|cc and ml)\s*:",
+    re.IGNORECASE,
+)
 # guidance named by what was done at the unit ('stereo pair', 'stereotactic unit', 'scout')
 AT_THE_TABLE = re.compile(r"\b(?:pairs?|unit|table|scouts?|attachment)\b", re.IGNORECASE)
 # 'Procedure: [Stereotactic biopsy] + [Stereotactic wire localization]'
@@ -188,6 +195,10 @@ class LesionBuilder:
             section = section_at(sections, sent.start_char)
             if consult and section == "other":
                 section = "history"
+            if section in BODY_SECTIONS and POST_IMAGING.match(sent.text):
+                # 'Post procedure CC and ML mammogram: ribbon clip at the 11 o'clock biopsy site,
+                # SCOUT reflector at 7 o'clock' inside a paragraph: a restatement, like findings
+                section = "findings"
             sent_span = _trim(sent)
             words = set(lowers[sent.start : sent.end])
             unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
@@ -275,9 +286,12 @@ class LesionBuilder:
                 focus.pop("guidance", None)
                 focus.pop("tomo", None)
                 interrupted = True
-            if any(m.label == "REPOSITION" and not m.value and m.affirmed for m in found):
-                # 'The patient was repositioned for the 2:00 target': the breast on the table
-                # may be the other one; this sentence's own side, if any, is set below
+            if focus.get("side_on_table") and any(
+                m.label == "REPOSITION" and not m.value and m.affirmed for m in found
+            ):
+                # 'The right breast was positioned ... The patient was repositioned for the 2:00
+                # target': the breast on the table may now be the other one (a side given for
+                # the whole procedure, 'Right breast localization: prone table', stays)
                 focus.pop("laterality", None)
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
@@ -383,7 +397,20 @@ class LesionBuilder:
             events.extend(new)
             if new and acts and section not in WEAK_SECTIONS:
                 acted = True  # a placement verb in the body, not only device lines
-        stamp = timing.doubtful_times(doc, mentions) or timing.other_placement_day(doc)
+        stamp = (
+            timing.doubtful_times(doc, mentions)
+            or timing.other_placement_day(doc)
+            or timing.dated_placement(
+                doc,
+                [
+                    m
+                    for m in mentions
+                    if m.label == "PLACE"
+                    and m.affirmed
+                    and section_at(sections, m.start_char) in BODY_SECTIONS
+                ],
+            )
+        )
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
         surgical = any(
@@ -452,18 +479,19 @@ class LesionBuilder:
         ):
             lesions = fills.merged(lesions)
         several = max((e.several for e in w.events), default=0)
+        localizing = [les for les in lesions if les.purpose == "localization"]
         if (
             not one_said
-            and len(lesions) == 1
+            and len(localizing) == 1
             and several >= 2
             and not facts.separate_stated
             and not facts.negated_placements  # 'two sites planned ... the second aborted'
         ):
             # several devices placed in one place, none said to bracket or mark one lesion:
             # as many lesions, and the decision asks whether they are separate (R25)
-            (only,) = lesions
+            (only,) = localizing
             only.apart_doubt = True
-            lesions = [only] + [copy.deepcopy(only) for _ in range(several - 1)]
+            lesions = lesions + [copy.deepcopy(only) for _ in range(several - 1)]
         doubted = [les for les in lesions if les.apart_doubt]
         if doubted and not facts.separate_stated:
             facts.separateness_unclear.append(doubted[-1].evidence[0])
@@ -654,6 +682,9 @@ class LesionBuilder:
                 and m.context.status != "negated"
             ):
                 focus["laterality"] = (m.value, m.span)
+                focus["side_on_table"] = any(
+                    r.label == "REPOSITION" and r.value == "on_table" for r in found
+                )
             elif m.label == "LOCATION" and m.value == "clock":
                 focus["clock"] = clock_value(m.text)
             elif m.label == "LOCATION" and m.value in QUADRANTS:

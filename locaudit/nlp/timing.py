@@ -13,6 +13,10 @@ way. An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PA
 03/1█/2024 [smudged]') has two dates of service: unless they are the same date, the lesions of
 the two reports are not plainly one session.
 
+A table row that names a placed device and has a time cell ('| 2 | Left | 10:00 | Kopans wire |
+08:41 |') is stamped the same way, and so is a placement act with a date of its own beside it
+('Magseed placed 10/08 under stereotactic guidance' in a report of 10/14).
+
 A clock face looks like a time ('wire placed at 10:30'): only a time that cannot be a clock
 face is read, one with hours past 12 or minutes off the quarter hour ('10:14', '13:35').
 """
@@ -45,6 +49,16 @@ _PLACEMENT_DATE = re.compile(
     r"[ \t]*[:=]?[ \t]*(\d{1,2}/\d{1,2}/\d{2,4})",
     re.IGNORECASE,
 )
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+_TIME_CELL = re.compile(r"\|[ \t]*(\d{1,2}:\d{2})[ \t]*(?=\|)")
+# a date at a placement act: 'placed 10/08', 'placed on 10/08/2025', '- 05/18/2026: Magseed
+# placed' (the date, a colon or dash, and at most three words before the act)
+_DATE_TEXT = r"(?P<date>(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?)(?![\d/])"
+_DATE_AFTER_ACT = re.compile(r"[ \t]+(?:on[ \t]+)?" + _DATE_TEXT)
+_DATE_BEFORE_ACT = re.compile(
+    r"(?<![\d/])" + _DATE_TEXT + r"[ \t]*[:\-][ \t]*(?:[\w-]+[ \t]+){0,3}$"
+)
+DATE_REACH = 40  # characters at most between such a date and the act after it
 _SERVICE_DATE = re.compile(
     r"\b(?:dos|date of service)\b[ \t]*[:=-]?[ \t]*(\S*\d\S*)", re.IGNORECASE
 )
@@ -80,6 +94,20 @@ def _line_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
     return stamps
 
 
+def _row_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
+    """Times in a table row that names a placed device ('| 2 | Left | 10:00 | ... | Kopans
+    wire | 08:41 |'), read strictly (the row's clock face is no time)."""
+    stamps: list[tuple[int, int]] = []
+    for row in _TABLE_ROW.finditer(text):
+        if not any(row.start() <= m.start_char < row.end() for m in devices):
+            continue
+        for cell in _TIME_CELL.finditer(text, row.start(), row.end()):
+            value = _minutes(cell.group(1))
+            if value is not None:
+                stamps.append((value, cell.start(1)))
+    return stamps
+
+
 def _token_at(text: str, at: int) -> str:
     match = _TIME_TOKEN.match(text, at)
     return match.group(0) if match else ""
@@ -88,7 +116,8 @@ def _token_at(text: str, at: int) -> str:
 def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     """The span (characters) of a placement time that puts the sitting in doubt, if any."""
     acts = [m for m in mentions if m.label == "PLACE" and m.affirmed]
-    if not acts:
+    devices = [m for m in mentions if m.label == "DEVICE" and m.affirmed]
+    if not acts and not devices:
         return None
     text = note_text(doc)
     stamped: list[tuple[int, int]] = []
@@ -99,6 +128,7 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
             if value is not None:
                 stamped.append((value, match.start(1)))
     stamped += _line_stamps(text, acts)
+    stamped += _row_stamps(text, devices)
     if not stamped:
         return None
     ends = [_minutes(m.group(1), strict=False) for m in _END_TIME.finditer(text)]
@@ -152,4 +182,25 @@ def other_placement_day(doc: Doc) -> tuple[int, int] | None:
     for day, start, end in placed:
         if day != first:
             return (start, end)
+    return None
+
+
+def dated_placement(doc: Doc, acts: list[Mention]) -> tuple[int, int] | None:
+    """A date written at a placement act that is not the date of service ('Magseed placed
+    10/08 under stereotactic guidance' or 'Lesion 2 - right 6:00 - 05/18/2026: Magseed placed'
+    in a report of another day): the span of that date, if any. ``acts`` are the body's
+    affirmed placement acts; a date further away dates something else (a biopsy, a copy)."""
+    text = note_text(doc)
+    service = [day for day, _, _ in _service_days(text) if isinstance(day, tuple)]
+    if not service:
+        return None
+    month, day, _year = service[0]
+    for act in acts:
+        after = _DATE_AFTER_ACT.match(text, act.end_char)
+        before = _DATE_BEFORE_ACT.search(text, max(0, act.start_char - DATE_REACH), act.start_char)
+        for match in (after, before):
+            if match is None:
+                continue
+            if (int(match.group("m")), int(match.group("d"))) != (month, day):
+                return (match.start("m"), match.end("date"))
     return None
