@@ -1097,8 +1097,8 @@ def test_one_device_at_each_listed_site_is_one_lesion_each(facts_of):
     )
     facts = facts_of(listed.format(each="each", at="at each"))
     assert [les.clock for les in facts.lesions] == [9.0, 0.0]
-    # 'for each' names the stereo pairs, not where a device went
-    assert len(facts_of(listed.format(each="each", at="there")).lesions) == 1
+    # one device placed, with nothing said of the other site: one lesion
+    assert len(facts_of(listed.format(each="the first", at="there")).lesions) == 1
 
 
 def test_a_placement_that_should_be_straightforward_is_a_plan(facts_of):

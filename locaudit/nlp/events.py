@@ -398,7 +398,7 @@ EACH = re.compile(r"\b(?:each|both)\b", re.IGNORECASE)
 # 'at each site', 'one per lesion' (not 'both wires at target')
 EVERY = re.compile(
     r"\b(?:each|every|all)\s+(?:of\s+the\s+)?(?:\w+\s+)?(?:site|lesion|target|area|location)s?\b"
-    r"|\b(?:at|in|into)\s+each\b|\bper\s+(?:lesion|site|target)\b",
+    r"|\b(?:at|in|into|for)\s+each\b|\bper\s+(?:lesion|site|target)\b",
     re.IGNORECASE,
 )
 
