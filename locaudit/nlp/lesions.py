@@ -889,10 +889,15 @@ def _list_places(found: list[Mention], listed: list[float | str]) -> None:
     """Add the places a sentence names to the note's list: its clock faces, and its quadrants
     that stand without a clock face beside them ('the subareolar calcifications', 'in the
     axillary tail')."""
-    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock" and m.affirmed]
-    for m in found:
-        if m.label != "LOCATION" or not m.affirmed:
-            continue
+    # a lesion's place said with its history is still where it is ('Lesion 1: L 10:00, prior
+    # biopsy site'); a negated or planned one is not
+    named = [
+        m
+        for m in found
+        if m.label == "LOCATION" and m.context.status not in ("negated", "hypothetical")
+    ]
+    clocks = [m for m in named if m.value == "clock"]
+    for m in named:
         if m.value == "clock":
             clock = clock_value(m.text)
             if clock is None or clock in listed:
