@@ -1270,3 +1270,27 @@ def test_session_a_date_written_at_a_placement_asks():
     )
     assert locaudit.assess(text.format(when="10/14")).verdict == "supported"
     assert locaudit.assess(text.format(when="10/08")).verdict == "needs_review"
+
+
+def test_tomosynthesis_on_the_prone_table_is_tomosynthesis(facts_of):
+    tomo = facts_of(
+        "After consent the patient was placed on the prone table. Both sites were localized "
+        "under 3D guidance on the prone table: left 12 o'clock ribbon clip and left 4 o'clock "
+        "coil clip. A hookwire was placed at each site."
+    )
+    assert [les.guidance for les in tomo.lesions] == [None, None]
+    stereo = facts_of(
+        "After consent the patient was placed on the prone table. Both sites were localized "
+        "with stereo pairs on the prone table: left 12 o'clock ribbon clip and left 4 o'clock "
+        "coil clip. A hookwire was placed at each site."
+    )
+    assert [les.guidance for les in stereo.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_no_wire_at_a_site_takes_its_lesion_back(facts_of):
+    facts = facts_of(
+        "Upright unit. L 2:00: scout/stereo, 9 cm Kopans wire, hook at clip.\nBefore the second "
+        "localization she no longer wished to have the 12:00 papilloma removed. No wire at "
+        "12:00.\n"
+    )
+    assert [les.clock for les in facts.lesions] == [2.0]

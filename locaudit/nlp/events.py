@@ -31,6 +31,7 @@ from locaudit.nlp.mentions import (
     gap,
     marker_name,
     nipple_cm,
+    real_guides,
 )
 
 # Title, findings, impression and procedure summaries restate lesions (grouping lets them only
@@ -602,7 +603,7 @@ def _attribute(
         event.finding = focus.get("finding")
 
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
-    real = [m for m in guides if m.value != "tomosynthesis"]
+    real = real_guides(guides)
     guide = nearest(real)
     if len(clocks) >= 2 and guides and min(g.start for g in guides) > clocks[0].start:
         # a list that gives each lesion its own guidance after its place ('2:00 stereotactic,

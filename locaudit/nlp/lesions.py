@@ -57,6 +57,7 @@ from locaudit.nlp.mentions import (
     nipple_cm,
     position_key,
     read_mentions,
+    real_guides,
 )
 from locaudit.nlp.places import clock_distance, quadrant_has
 from locaudit.nlp.sections import section_at
@@ -347,6 +348,21 @@ class LesionBuilder:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
             if other_session(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
+            places_here = set(clock_values(found))
+            if (
+                len(places_here) == 1
+                and any(
+                    m.label == "DEVICE"
+                    and m.value in PLACEABLE
+                    and m.context.status == "negated"
+                    and m.start > 0
+                    and lowers[m.start - 1] == "no"
+                    for m in found
+                )
+                and not any(m.label in ("DEVICE", "PLACE") and m.affirmed for m in found)
+            ):
+                # 'No wire at 12:00.': whatever was tried there, no wire or seed stayed
+                retracted_clocks.extend(places_here)
             if section == "addendum":
                 # 'ADDENDUM - LATERALITY CORRECTION:' heads the sentences that correct
                 correcting = correcting or any(m.label == "CORRECTION" for m in found)
@@ -705,7 +721,7 @@ class LesionBuilder:
         # (what the sentence said before a move to another room or unit is left behind)
         moved = max((m.end for m in found if m.label == "INTERRUPT" and m.affirmed), default=-1)
         guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed and m.start > moved]
-        real = [m for m in guides if m.value != "tomosynthesis"]
+        real = real_guides(guides)
         if real:
             focus["guidance"] = (real[-1].value, real[-1].span)
             focus["guidance_label"] = focus.get("label")
@@ -718,7 +734,9 @@ class LesionBuilder:
             focus.pop("inherited", None)
         elif guides:
             focus["tomo"] = True  # with this lesion's own stereo pair it is still stereotactic
-            if focus.pop("inherited", False):
+            on_equipment = any(m.value != "tomosynthesis" for m in guides)
+            if focus.pop("inherited", False) or on_equipment:
+                # ('under 3D guidance on the prone table': the table said before was no method)
                 focus.pop("guidance", None)
 
     def _session_facts(

@@ -289,3 +289,17 @@ def nipple_cm(m: Mention) -> float | None:
         return None
     value = float(found.group(1))
     return value / 10 if (found.group(2) or "").lower() == "mm" else value
+
+
+# the equipment a lesion was placed on names no method ('on the prone table')
+EQUIPMENT_NOUNS = frozenset({"table", "unit", "couch", "attachment", "system", "device"})
+
+
+def real_guides(guides: list[Mention]) -> list[Mention]:
+    """The guidance mentions of a sentence that name a method other than tomosynthesis. Beside
+    a tomosynthesis method ('under 3D guidance on the prone table'), the table or unit it was
+    done on is equipment, not a stereotactic method."""
+    real = [m for m in guides if m.value != "tomosynthesis"]
+    if len(real) < len(guides) and all(m.text.lower().split()[-1] in EQUIPMENT_NOUNS for m in real):
+        return []
+    return real
