@@ -1294,3 +1294,15 @@ def test_no_wire_at_a_site_takes_its_lesion_back(facts_of):
         "12:00.\n"
     )
     assert [les.clock for les in facts.lesions] == [2.0]
+
+
+def test_lesions_named_by_depth_in_one_quadrant_called_separate_are_told_apart():
+    text = (
+        "STEREOTACTIC NEEDLE LOCALIZATION, LEFT BREAST, TWO LESIONS\nTwo clusters of "
+        "calcifications in the left upper outer quadrant, each biopsied.\nProne stereotactic. "
+        "Anterior cluster: stereo pair, ribbon clip targeted, wire placed. Posterior cluster: "
+        "stereo pair, coil clip targeted, second wire placed.\nImpression: stereotactic wire "
+        "localization of two {kind} left breast lesions (anterior and posterior UOQ clusters)."
+    )
+    assert locaudit.assess(text.format(kind="separate")).verdict == "supported"
+    assert locaudit.assess(text.format(kind="")).verdict == "needs_review"

@@ -119,8 +119,9 @@ def _told_apart(
             if (
                 other.laterality in (side, None)
                 and other.quadrant == lesion.quadrant
-                # 'two separate lesions (axillary tail and 2:00)': the other has its clock
-                and not (separate and other.clock is not None)
+                # 'two separate lesions (axillary tail and 2:00)': the other has its clock;
+                # 'the anterior and the posterior UOQ clusters, separate lesions'
+                and not (separate and (other.clock is not None or apart_in_depth(lesion, other)))
             ):
                 return False
     if lesion.clock is not None or lesion.quadrant is not None or lesion.location is not None:

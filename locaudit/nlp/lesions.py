@@ -279,6 +279,9 @@ class LesionBuilder:
                 scoped = focus.get("guidance_label") is not None
                 focus = {k: v for k, v in focus.items() if k in CARRIED and not scoped}
                 focus.update(label=int(labels[-1].value), inherited=True)
+                depth = POSITION_DEPTHS.get(position_key(labels[-1].text))
+                if depth is not None:  # 'Anterior cluster: ... Posterior cluster: ...'
+                    focus["depth"] = depth
             if any(m.label in ("LESION", "LOCATION", "LATERALITY") for m in found):
                 focus_age = 0  # the focus is as old as the last sentence that said where
             if any(m.label == "INTERRUPT" and m.affirmed for m in found):
@@ -864,6 +867,13 @@ def _side_conflicts(lesions: list[LesionFact], stated: set[str]) -> None:
             lesion.laterality = None
 
 
+# a lesion named by its position in depth ('the posterior cluster') lies in that third
+POSITION_DEPTHS = {
+    "anterior": "anterior",
+    "superficial": "anterior",
+    "posterior": "posterior",
+    "deep": "posterior",
+}
 EQUIPMENT_WORDS = frozenset({"table", "unit", "couch"})  # 'prone on the stereotactic table'
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
