@@ -1306,3 +1306,28 @@ def test_lesions_named_by_depth_in_one_quadrant_called_separate_are_told_apart()
     )
     assert locaudit.assess(text.format(kind="separate")).verdict == "supported"
     assert locaudit.assess(text.format(kind="")).verdict == "needs_review"
+
+
+def test_session_log_times_without_colons_and_times_in_parentheses():
+    log = (
+        "EPISODE LOG - Stereo Localization (prone)\nProcedure start 0940\n0951 Site 1 R 9:00 "
+        "ant, ribbon clip -> Magseed, stereo pair ok\n{end} Procedure end. Post CC/ML.\n"
+        "1031 Site 2 R 5:00 post, coil clip (separate bx site) -> Magseed, stereo pair ok\n"
+    )
+    assert locaudit.assess(log.format(end="1040")).verdict == "supported"
+    assert locaudit.assess(log.format(end="1003")).verdict == "needs_review"
+    paren = (
+        "Stereotactic wire localization right breast, 10:00 (08:20): ribbon clip. Prone, stereo "
+        "pair, 7 cm wire.\nStereotactic wire localization right breast, 7:00 ({at}): coil clip, a "
+        "separate lesion. Prone, stereo pair, 5 cm wire.\n"
+    )
+    assert locaudit.assess(paren.format(at="08:50")).verdict == "supported"
+    assert locaudit.assess(paren.format(at="15:40")).verdict == "needs_review"
+
+
+def test_a_plan_for_tomorrow_beside_a_denial_today_is_a_plan(facts_of):
+    facts = facts_of(
+        "The 11:00 wire localization is being done in the operating room by ultrasound "
+        "tomorrow per the surgeon, so no device was placed today."
+    )
+    assert facts.lesions == []

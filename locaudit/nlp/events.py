@@ -335,8 +335,23 @@ def is_summary(found: list[Mention]) -> bool:
 
 def other_session(found: list[Mention]) -> bool:
     """A sentence about another session ('placed on 02/11', 'yesterday') and not this one."""
-    sessions = {m.value for m in found if m.label == "SESSION" and m.context.status != "negated"}
+    sessions = {
+        m.value
+        for m in found
+        if m.label == "SESSION"
+        and m.context.status != "negated"
+        # 'so no device was placed today' ties nothing to this session
+        and not (m.value == "same" and _in_denial(m, found))
+    }
     return "other" in sessions and "same" not in sessions
+
+
+def _in_denial(day: Mention, found: list[Mention]) -> bool:
+    """A 'today' said of a denied placement ('no device was placed today')."""
+    return any(
+        m.label == "PLACE" and m.context.status == "negated" and 0 <= day.start - m.end <= 2
+        for m in found
+    )
 
 
 def _coordinated(doc: Doc, device: Mention, others: list[Mention]) -> bool:

@@ -13,6 +13,8 @@ way. An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PA
 03/1█/2024 [smudged]') has two dates of service: unless they are the same date, the lesions of
 the two reports are not plainly one session.
 
+Log lines may write times without a colon ('0951 Site 1 ... -> Magseed', '1003 Procedure end'),
+and a heading may put the time in parentheses ('... right breast, 7:00 (15:40)').
 A table row that names a placed device and has a time cell ('| 2 | Left | 10:00 | Kopans wire |
 08:41 |') is stamped the same way, and so is a placement act with a date of its own beside it
 ('Magseed placed 10/08 under stereotactic guidance' in a report of 10/14).
@@ -39,7 +41,12 @@ _TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 # 'placed at 13:35'), a time that opens a line, the recorded end ('End 08:20'), and the dates
 # of service ('DOS 03/12/2025', 'Date of service: ...').
 _AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])")
-_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2})(?![\d:])", re.MULTILINE)
+_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?![\d:])", re.MULTILINE)
+_LINE_END = re.compile(  # '1003 Procedure end. Post CC/ML.'
+    r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?\b(?:end|ended|finished|complete)\b",
+    re.MULTILINE | re.IGNORECASE,
+)
+_PAREN_TIME = re.compile(r"\((\d{1,2}:\d{2})\)")  # 'localization right breast, 7:00 (15:40)'
 _END_TIME = re.compile(
     r"\b(?:end|ended|finish|finished)\b[ \t]*(?:time)?[ \t]*[:=@-]?[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
     re.IGNORECASE,
@@ -108,6 +115,20 @@ def _row_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
     return stamps
 
 
+def _paren_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
+    """Times in parentheses on a line with a placement act ('Stereotactic wire localization
+    right breast, 7:00 (15:40)'), read strictly (a clock face in parentheses is no time)."""
+    stamps: list[tuple[int, int]] = []
+    for match in _PAREN_TIME.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        value = _minutes(match.group(1))
+        if value is not None and any(start <= m.start_char < end for m in acts):
+            stamps.append((value, match.start(1)))
+    return stamps
+
+
 def _token_at(text: str, at: int) -> str:
     match = _TIME_TOKEN.match(text, at)
     return match.group(0) if match else ""
@@ -127,11 +148,13 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
             value = _minutes(match.group(1))
             if value is not None:
                 stamped.append((value, match.start(1)))
-    stamped += _line_stamps(text, acts)
+    stamped += _line_stamps(text, acts + devices)
     stamped += _row_stamps(text, devices)
+    stamped += _paren_stamps(text, acts)
     if not stamped:
         return None
     ends = [_minutes(m.group(1), strict=False) for m in _END_TIME.finditer(text)]
+    ends += [_minutes(m.group(1), strict=False) for m in _LINE_END.finditer(text)]
     end = next((v for v in reversed(ends) if v is not None), None)
     first, last = min(stamped), max(stamped)
     late = end is not None and last[0] > end + LATE_MINUTES
