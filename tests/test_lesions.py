@@ -1331,3 +1331,12 @@ def test_a_plan_for_tomorrow_beside_a_denial_today_is_a_plan(facts_of):
         "tomorrow per the surgeon, so no device was placed today."
     )
     assert facts.lesions == []
+
+
+def test_a_depth_word_before_the_finding_tells_placements_apart(facts_of):
+    facts = facts_of(
+        "Upright unit, right breast. A wire was placed in the anterior calcifications at 12 "
+        "o'clock. A second wire was placed in the posterior calcifications at 12 o'clock, at the "
+        "ribbon clip."
+    )
+    assert [les.depth for les in facts.lesions] == ["anterior", "posterior"]

@@ -602,6 +602,11 @@ def _attribute(
     if event.depth is None and clock is not None and clock.start > 0 and lowers is not None:
         # 'the anterior 10 o'clock ribbon clip ... the posterior 10 o'clock coil clip'
         event.depth = DEPTH_BEFORE_CLOCK.get(lowers[clock.start - 1])
+    if event.depth is None and lowers is not None:
+        # 'a wire was placed in the anterior calcifications at 12 o'clock'
+        finding = nearest([m for m in found if m.label == "BREAST" and m.value == "finding"])
+        if finding is not None and finding.start > 0 and abs(finding.start - anchor) <= KIND_WINDOW:
+            event.depth = DEPTH_BEFORE_CLOCK.get(lowers[finding.start - 1])
     event.nipple_cm = nipple_cm(distance) if distance else None
     if clock is None and not several and not own_quadrant:
         event.depth = event.depth or focus.get("depth")
