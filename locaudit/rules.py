@@ -57,6 +57,7 @@ SectionName = Literal[
     "impression",
     "addendum",
     "plan",
+    "charges",  # charge lines, coder comments, prior authorizations: they document nothing
     "consult",
     "surgical",
     "other",

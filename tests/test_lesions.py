@@ -1340,3 +1340,16 @@ def test_a_depth_word_before_the_finding_tells_placements_apart(facts_of):
         "ribbon clip."
     )
     assert [les.depth for les in facts.lesions] == ["anterior", "posterior"]
+
+
+def test_charge_lines_and_a_post_localization_exam_document_nothing():
+    charges = (
+        "CHARGE CAPTURE - Breast Imaging\nLines entered: 19283-LT x1, 19284-LT x1 (2 stereo "
+        "wires L breast per tech log)\n"
+    )
+    assert locaudit.assess(charges).verdict == "not_applicable"
+    exam = (
+        "EXAM: MAMMOGRAM, DIAGNOSTIC, LEFT (POST-LOCALIZATION)\nFindings: two localization wires "
+        "are present, one in the upper outer quadrant and one in the lower inner quadrant.\n"
+    )
+    assert locaudit.assess(exam).verdict == "not_applicable"

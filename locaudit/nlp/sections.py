@@ -19,7 +19,7 @@ from locaudit.rules import load_sections
 # Title, history, comparison and plan are a paragraph: an unheaded paragraph after them is the
 # body of the note ("Consent and time-out... Lesions localized this session: ..."), not more
 # history.
-PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan"})
+PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan", "charges"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...') or
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
@@ -79,7 +79,12 @@ class Sections:
             if group is None:
                 continue
             name = self._names[int(group[1:])]
-            if marks and marks[-1][1] == name and name != "addendum":
+            if (
+                marks
+                and marks[-1][1] == name
+                and name != "addendum"
+                and name not in PARAGRAPH_SECTIONS  # (those end at their paragraph's end)
+            ):
                 continue
             if name == "title":
                 eol = text.find("\n", match.start())
