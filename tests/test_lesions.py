@@ -1353,3 +1353,21 @@ def test_charge_lines_and_a_post_localization_exam_document_nothing():
         "are present, one in the upper outer quadrant and one in the lower inner quadrant.\n"
     )
     assert locaudit.assess(exam).verdict == "not_applicable"
+
+
+def test_two_wires_in_one_sentence_at_two_depths_are_two_placements(facts_of):
+    facts = facts_of(
+        "Two separate lesions lie along the right 10:00 axis. Each was targeted on the prone "
+        "stereotactic table with its own stereo pair. A 7 cm Kopans wire was placed at the "
+        "anterior ribbon clip and a 10 cm Kopans wire at the posterior coil clip."
+    )
+    assert sorted(les.depth for les in facts.lesions) == ["anterior", "posterior"]
+
+
+def test_one_wire_per_lesion_with_one_place_named_uses_the_list(facts_of):
+    facts = facts_of(
+        "UOQ lesion at 2 o'clock (ribbon clip) and LIQ lesion at 7 o'clock (coil clip), separate "
+        "lesions. Prone table, left breast. Stereo pairs for each site. Two wires, one per "
+        "lesion, the 2 o'clock one placed first."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [2.0, 7.0]

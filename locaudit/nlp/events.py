@@ -489,8 +489,7 @@ def _spread(
             anchors[:] = anchors * len(values)
         return [{"clock": v, "label": None} for v in values]
     every = (
-        len(values) <= 1  # none here, or only the last lesion's place the focus holds
-        and not any(c in found for c in clocks)
+        len(values) <= 1  # one place at most: the rest are in the note's list
         and (
             EVERY.search(text, sent_span[0], sent_span[1]) is not None
             # 'each wire deployed at its clip', 'Kopans wire each'
@@ -602,6 +601,10 @@ def _attribute(
     if event.depth is None and clock is not None and clock.start > 0 and lowers is not None:
         # 'the anterior 10 o'clock ribbon clip ... the posterior 10 o'clock coil clip'
         event.depth = DEPTH_BEFORE_CLOCK.get(lowers[clock.start - 1])
+    aimed = nearest([m for m in found if m.label == "DEVICE" and marker_name(m) is not None])
+    if event.depth is None and aimed is not None and aimed.start > 0 and lowers is not None:
+        # 'a 7 cm wire at the anterior ribbon clip and a 10 cm wire at the posterior coil clip'
+        event.depth = DEPTH_BEFORE_CLOCK.get(lowers[aimed.start - 1])
     if event.depth is None and lowers is not None:
         # 'a wire was placed in the anterior calcifications at 12 o'clock'
         finding = nearest([m for m in found if m.label == "BREAST" and m.value == "finding"])
@@ -793,7 +796,12 @@ def _another(doc: Doc, start: int) -> bool:
 
 def _same_place(a: Event, b: Event) -> bool:
     """Two device words for one placement ('Kopans wire ... hookwire'): same label, clock face
-    and side, and the same device kind or one of them unnamed."""
-    return (a.device == b.device or a.device is None or b.device is None) and (
-        a.label == b.label and a.clock == b.clock and a.laterality == b.laterality
+    and side, and the same device kind or one of them unnamed; not two depths or two named
+    clips."""
+    return (
+        (a.device == b.device or a.device is None or b.device is None)
+        and (a.label == b.label and a.clock == b.clock and a.laterality == b.laterality)
+        # '... at the anterior ribbon clip and a 10 cm Kopans wire at the posterior coil clip'
+        and not (a.depth and b.depth and a.depth != b.depth)
+        and not (a.marker and b.marker and a.marker != b.marker)
     )
