@@ -1366,8 +1366,9 @@ def test_two_wires_in_one_sentence_at_two_depths_are_two_placements(facts_of):
 
 def test_one_wire_per_lesion_with_one_place_named_uses_the_list(facts_of):
     facts = facts_of(
-        "UOQ lesion at 2 o'clock (ribbon clip) and LIQ lesion at 7 o'clock (coil clip), separate "
-        "lesions. Prone table, left breast. Stereo pairs for each site. Two wires, one per "
+        "Wire localization, left breast, two separate lesions\nUOQ lesion at 2 o'clock (ribbon "
+        "clip) and LIQ lesion at 7 o'clock (coil clip). Prone table, left breast. Stereo pairs "
+        "for each site. Two wires, one per "
         "lesion, the 2 o'clock one placed first."
     )
     assert sorted(les.clock for les in facts.lesions) == [2.0, 7.0]
