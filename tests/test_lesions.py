@@ -1372,3 +1372,15 @@ def test_one_wire_per_lesion_with_one_place_named_uses_the_list(facts_of):
         "lesion, the 2 o'clock one placed first."
     )
     assert sorted(les.clock for les in facts.lesions) == [2.0, 7.0]
+
+
+def test_a_site_not_localized_is_no_lesion():
+    text = (
+        "Left 1:00: prone table, scout and stereo pair on the ribbon clip, hookwire deployed.\n"
+        "Left 6:00: coil clip at the chest wall; could not be brought into the stereo window. "
+        "A needle was not placed.\nIMPRESSION: Stereotactic wire localization of left 1:00. "
+        "Left 6:00 site {how}."
+    )
+    assert locaudit.assess(text.format(how="not localized (not accessible)")).verdict == (
+        "not_supported"
+    )

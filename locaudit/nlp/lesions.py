@@ -355,16 +355,20 @@ class LesionBuilder:
             if (
                 len(places_here) == 1
                 and any(
-                    m.label == "DEVICE"
-                    and m.value in PLACEABLE
-                    and m.context.status == "negated"
-                    and m.start > 0
-                    and lowers[m.start - 1] == "no"
+                    (
+                        m.label == "DEVICE"
+                        and m.value in PLACEABLE
+                        and m.start > 0
+                        and lowers[m.start - 1] == "no"
+                    )
+                    or (m.label == "PLACE" and m.value == "localization")
                     for m in found
+                    if m.context.status == "negated"
                 )
                 and not any(m.label in ("DEVICE", "PLACE") and m.affirmed for m in found)
             ):
-                # 'No wire at 12:00.': whatever was tried there, no wire or seed stayed
+                # 'No wire at 12:00.', 'Left 6:00 site not localized (not accessible).':
+                # whatever was tried there, no wire or seed stayed
                 retracted_clocks.extend(places_here)
             if section == "addendum":
                 # 'ADDENDUM - LATERALITY CORRECTION:' heads the sentences that correct
