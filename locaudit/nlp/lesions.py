@@ -81,6 +81,7 @@ AT_THE_TABLE = re.compile(r"\b(?:pairs?|unit|table|scouts?|attachment)\b", re.IG
 PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
 )
+PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
 REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})  # '8 cm from lesion 1'
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
@@ -335,7 +336,16 @@ class LesionBuilder:
             picked = bool(PICKED_FIELD.fullmatch(sent.text.strip())) and not any(
                 m.label == "LOCATION" for m in found
             )
-            summary = (is_summary(found) or heading or picked) and section not in WEAK_SECTIONS
+            # ... and a procedure field naming the procedure ('Procedure: Needle localization,
+            # right breast (mammographic)'): no verb, no place of its own
+            named = (
+                PROCEDURE_FIELD.match(sent.text) is not None
+                and not any(m.label == "LOCATION" for m in found)
+                and all(m.value == "localization" for m in found if m.label == "PLACE")
+            )
+            summary = (
+                is_summary(found) or heading or picked or named
+            ) and section not in WEAK_SECTIONS
             where = "summary" if summary else section
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
