@@ -57,7 +57,7 @@ SectionName = Literal[
     "impression",
     "addendum",
     "plan",
-    "charges",  # charge lines, coder comments, prior authorizations: they document nothing
+    "attachment",  # charge lines, coder comments, authorizations, translations: no documentation
     "consult",
     "surgical",
     "other",

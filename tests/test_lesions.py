@@ -1384,3 +1384,13 @@ def test_a_site_not_localized_is_no_lesion():
     assert locaudit.assess(text.format(how="not localized (not accessible)")).verdict == (
         "not_supported"
     )
+
+
+def test_an_interpreters_translation_documents_nothing(facts_of):
+    facts = facts_of(
+        "DESCRIPTION: Prone stereotactic table. Lesion 1, left breast 1 o'clock: stereo pair, "
+        "hookwire at the ribbon clip. Lesion 2, 6 o'clock: stereo pair, hookwire at the coil "
+        "clip.\n---\nTRADUCCIÓN - Servicios de Intérprete (no revisada por el radiólogo)\nSe "
+        "colocaron dos arpones guiados por estereotaxia en la mama izquierda.\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", None]

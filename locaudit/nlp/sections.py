@@ -19,7 +19,7 @@ from locaudit.rules import load_sections
 # Title, history, comparison and plan are a paragraph: an unheaded paragraph after them is the
 # body of the note ("Consent and time-out... Lesions localized this session: ..."), not more
 # history.
-PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan", "charges"})
+PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan", "attachment"})
 # ... or at the next line that opens with a header of its own ('Breast: prone table...') or
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(

@@ -65,6 +65,11 @@ _DATE_AFTER_ACT = re.compile(r"[ \t]+(?:on[ \t]+)?" + _DATE_TEXT)
 _DATE_BEFORE_ACT = re.compile(
     r"(?<![\d/])" + _DATE_TEXT + r"[ \t]*[:\-][ \t]*(?:[\w-]+[ \t]+){0,3}$"
 )
+_REPORT_DATE = re.compile(
+    r"^[^\n\d]{0,30}\b(?:date|fecha|date of exam|exam date)\b[^\n\d]{0,12}"
+    r"(\d{1,2}/\d{1,2}/\d{2,4})",
+    re.IGNORECASE | re.MULTILINE,
+)
 DATE_REACH = 40  # characters at most between such a date and the act after it
 _SERVICE_DATE = re.compile(
     r"\b(?:dos|date of service)\b[ \t]*[:=-]?[ \t]*(\S*\d\S*)", re.IGNORECASE
@@ -215,6 +220,9 @@ def dated_placement(doc: Doc, acts: list[Mention]) -> tuple[int, int] | None:
     affirmed placement acts; a date further away dates something else (a biopsy, a copy)."""
     text = note_text(doc)
     service = [day for day, _, _ in _service_days(text) if isinstance(day, tuple)]
+    if not service:  # the report's own date line ('Fecha / Date: 02/03/2025') is its day
+        dated = _REPORT_DATE.search(text)
+        service = [d for d in [_day(dated.group(1)) if dated else None] if d is not None]
     if not service:
         return None
     month, day, _year = service[0]
