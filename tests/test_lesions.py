@@ -1404,3 +1404,12 @@ def test_a_clip_named_as_the_target_is_not_placed(facts_of):
         "breast sites."
     )
     assert all("clip" not in les.devices for les in facts.lesions)
+
+
+def test_a_form_that_gives_a_lesion_two_sides_leaves_its_side_open(facts_of):
+    facts = facts_of(
+        "LESION 1 / LESIÓN 1\n  Breast / Mama: Left / Izquierda\n  Clock / Hora: 1:00\n  Device: "
+        "SCOUT reflector placed\nLESION 2 / LESIÓN 2\n  Breast / Mama: Left / Derecha\n  Clock / "
+        "Hora: 10:00\n  Device: SCOUT reflector placed\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", None]

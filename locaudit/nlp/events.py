@@ -81,6 +81,7 @@ class Event:
     device_ordinal: int | None = None
     another: bool = False  # 'a second wire', 'another seed': one more device of its kind
     several: int = 0  # 'two reflectors were placed in the UOQ calcifications': devices put there
+    side_conflict: bool = False  # its own line gives two sides ('Left / Derecha')
     marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
     finding: str | None = None  # the kind of finding it was placed in ('mass')
     own_place: bool = False  # the clock face is in the event's own sentence, not the focus
@@ -577,6 +578,13 @@ def _attribute(
         own = min(clocks, key=lambda c: abs(c.start - anchor))
         sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
     side = nearest(sides)
+    if (
+        lowers is not None
+        and any(a.value != b.value and lowers[a.end : b.start] == ["/"] for a, b in pairwise(sides))
+    ) or (not sides and focus.get("side_conflict")):
+        # 'Breast / Mama: Left / Derecha': the form's two columns give two sides
+        event.side_conflict = True
+        side = None
     if side:
         event.laterality, event.laterality_span = side.value, side.span
         if "laterality" in focus and focus["laterality"][0] != side.value:

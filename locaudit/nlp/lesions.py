@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -301,7 +302,9 @@ class LesionBuilder:
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
-                self._update_focus(focus, found, equipment=bool(words & EQUIPMENT_WORDS))
+                self._update_focus(
+                    focus, found, equipment=bool(words & EQUIPMENT_WORDS), lowers=lowers
+                )
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
@@ -665,7 +668,13 @@ class LesionBuilder:
             return (kind, found[kind])
         return None
 
-    def _update_focus(self, focus: dict, found: list[Mention], equipment: bool = False) -> None:
+    def _update_focus(
+        self,
+        focus: dict,
+        found: list[Mention],
+        equipment: bool = False,
+        lowers: list[str] | None = None,
+    ) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
         from the focus's, or outside its quadrant, opens another lesion: its side and place
         are not carried over."""
@@ -718,6 +727,7 @@ class LesionBuilder:
                 focus["side_on_table"] = any(
                     r.label == "REPOSITION" and r.value == "on_table" for r in found
                 )
+                focus.pop("side_conflict", None)
             elif m.label == "LOCATION" and m.value == "clock":
                 focus["clock"] = clock_value(m.text)
             elif m.label == "LOCATION" and m.value in QUADRANTS:
@@ -728,6 +738,17 @@ class LesionBuilder:
                 focus["depth"] = depth_of(m)
             elif m.label == "LOCATION" and m.value == "distance":
                 focus["nipple_cm"] = nipple_cm(m)
+        sides = [m for m in found if m.label == "LATERALITY" and m.value in ("left", "right")]
+        if any(
+            a.value != b.value
+            and a.end + 1 == b.start
+            and lowers is not None
+            and lowers[a.end] == "/"
+            for a, b in pairwise(sides)
+        ):
+            # 'Breast / Mama: Left / Derecha': the form's two columns give two sides
+            focus.pop("laterality", None)
+            focus["side_conflict"] = True
         named_kinds = {finding_kind(m) for m in found} - {None}
         if len(named_kinds) == 1:
             focus["finding"] = named_kinds.pop()
