@@ -1413,3 +1413,13 @@ def test_a_form_that_gives_a_lesion_two_sides_leaves_its_side_open(facts_of):
         "Hora: 10:00\n  Device: SCOUT reflector placed\n"
     )
     assert [les.laterality for les in facts.lesions] == ["left", None]
+
+
+def test_a_separate_cluster_at_one_place_is_that_sentences_lesion(facts_of):
+    facts = facts_of(
+        "Procedure: prone stereotactic table.\n(1) Right breast, 9 o'clock, 6 cm from nipple - "
+        "cluster targeted on stereo pair; one I-125 seed was deployed.\n(2) Right breast, 11 "
+        "o'clock, 3 cm from nipple - this is a separate cluster, 4.5 cm away from the first. The "
+        "same was done and one I-125 seed was deployed.\n"
+    )
+    assert [les.clock for les in facts.lesions] == [9.0, 11.0]

@@ -709,7 +709,12 @@ class LesionBuilder:
             focus["several"] = (
                 len({v for v in clocks if v is not None}) >= 2
                 or len(quadrants - {"central"}) >= 2
-                or any(m.label == "LESION" and m.value == "next" for m in found)
+                # 'the UOQ calcifications and a separate mass at 6 o'clock' (not '11 o'clock
+                # ... this is a separate cluster': that one place is the sentence's lesion)
+                or (
+                    any(m.label == "LESION" and m.value == "next" for m in found)
+                    and len([m for m in places if m.value == "clock" or m.value in QUADRANTS]) >= 2
+                )
                 or any(
                     not quadrant_has(q, c, sides)
                     for q in quadrants
