@@ -1423,3 +1423,28 @@ def test_a_separate_cluster_at_one_place_is_that_sentences_lesion(facts_of):
         "same was done and one I-125 seed was deployed.\n"
     )
     assert [les.clock for les in facts.lesions] == [9.0, 11.0]
+
+
+def test_a_place_said_just_after_a_biopsy_is_the_biopsys(facts_of):
+    facts = facts_of(
+        "Combined procedure: stereotactic vacuum-assisted biopsy left breast 5:00 and "
+        "stereotactic wire localization left breast 1:00.\n5:00: prone stereotactic table, stereo "
+        "pair, 9 g vacuum-assisted biopsy, 12 cores; a coil clip was placed at the biopsy site.\n"
+        "1:00: CC approach, stereo pair, 7 cm hookwire placed through the ribbon clip.\n"
+    )
+    devices = {les.clock: les.devices for les in facts.lesions}
+    assert devices == {5.0: ["clip"], 1.0: ["wire"]}
+
+
+def test_an_mri_grid_is_mri_guidance_and_a_side_clock_line_ends_a_history(facts_of):
+    mri = facts_of(
+        "SITE C - LEFT 9:00\nGuidance: MRI (1.5 T), prone breast coil, left breast in the "
+        "lateral grid, gadobutrol. I-125 seed placed via an MR-conditional needle.\n"
+    )
+    assert [les.guidance for les in mri.lesions] == ["mri"]
+    terse = facts_of(
+        "Hx: L 11:00 DCIS (coil clip). R 10:00 IDC (Tumark clip).\nL 11:00: CC appr, stereo pair, "
+        "20g 9 cm wire thru coil clip.\nR 10:00: CC appr, stereo pair, 20g 9 cm wire beyond "
+        "Tumark.\n"
+    )
+    assert [les.laterality for les in terse.lesions] == ["left", "right"]

@@ -477,6 +477,18 @@ def _spread(
         own = clause(anchors[0][1])
         if any(clause(c.start) != own and clause(c.start) in acts for c in clocks if c in found):
             return []
+    biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
+    if biopsies and clocks and clocks[0] in found:
+        # 'stereotactic vacuum-assisted biopsy left breast 5:00 and stereotactic wire
+        # localization left breast 1:00': a place said just after a biopsy is the biopsy's
+        anchor = anchors[0][1]
+        clocks = [
+            c
+            for c in clocks
+            if not any(
+                b.end <= c.start <= b.end + 6 and not b.end <= anchor <= c.start for b in biopsies
+            )
+        ]
     text = note_text(doc)
     ranges = [text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
     if any(between in ("-", "to", "through", "–") for between in ranges):
@@ -594,6 +606,19 @@ def _attribute(
     elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
         event.laterality, event.laterality_span = focus["laterality"]
     faces = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+    biopsied = [  # 'vacuum-assisted biopsy left breast 5:00 and ... wire ... 1:00'
+        c
+        for c in faces
+        if any(
+            b.label == "BIOPSY"
+            and b.affirmed
+            and b.end <= c.start <= b.end + 6
+            and not b.end <= anchor <= c.start
+            for b in found
+        )
+    ]
+    if event.device not in MARKERS and len(biopsied) < len(faces):
+        faces = [c for c in faces if c not in biopsied]
     if owned_before and any(m.start < anchor for m in faces):
         faces = [m for m in faces if m.start < anchor]
     clock = nearest(faces)

@@ -302,4 +302,7 @@ def real_guides(guides: list[Mention]) -> list[Mention]:
     real = [m for m in guides if m.value != "tomosynthesis"]
     if len(real) < len(guides) and all(m.text.lower().split()[-1] in EQUIPMENT_NOUNS for m in real):
         return []
+    if any(m.value == "mri" for m in real):
+        # 'MRI (1.5 T), prone breast coil, left breast in the lateral grid': an MRI grid
+        real = [m for m in real if m.value != "mammographic"]
     return real
