@@ -49,6 +49,9 @@ class NoteFacts:
     breast_note: bool = False
     lesions: list[LesionFact] = field(default_factory=list)
     negated_placements: list[Span] = field(default_factory=list)
+    # ... of those, the ones that name a device or a localization ('No wire at 12:00', not 'No
+    # needle was placed' before a cancelled biopsy)
+    negated_devices: list[Span] = field(default_factory=list)
     planned_placements: list[Span] = field(default_factory=list)
     other_session: list[Span] = field(default_factory=list)
     other_session_clocks: list[float] = field(default_factory=list)  # where those devices are

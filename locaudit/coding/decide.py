@@ -159,9 +159,9 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
     if not lesions or not facts.breast_note:
         # No device went in this session: nothing to bill, whatever was declined or planned.
         # The negated or planned placement is still named so a coder sees why.
-        if facts.breast_note and facts.negated_placements:
+        if facts.breast_note and facts.negated_devices:
             findings.append(
-                _finding(tables, "PLACEMENT_NEGATED", evidence=facts.negated_placements[:3])
+                _finding(tables, "PLACEMENT_NEGATED", evidence=facts.negated_devices[:3])
             )
         if facts.breast_note and facts.planned_placements:
             findings.append(

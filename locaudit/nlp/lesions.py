@@ -833,6 +833,8 @@ class LesionBuilder:
             return
         if has_place and "negated" in statuses:
             facts.negated_placements.append(span)
+            if localizing or devices:
+                facts.negated_devices.append(span)
         elif has_place and "hypothetical" in statuses and localizing:
             facts.planned_placements.append(span)
         for m in found:
