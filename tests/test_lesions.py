@@ -1448,3 +1448,22 @@ def test_an_mri_grid_is_mri_guidance_and_a_side_clock_line_ends_a_history(facts_
         "Tumark.\n"
     )
     assert [les.laterality for les in terse.lesions] == ["left", "right"]
+
+
+def test_a_dashed_site_heading_starts_that_lesions_block(facts_of):
+    facts = facts_of(
+        "SITE A - RIGHT 12:00, 5 cm FN\nGuidance: prone stereotactic, stereo pair.\nDevice: I-125 "
+        "seed, via 18 g needle.\nResult: seed 2 mm from the ribbon clip.\nSITE B - LEFT 4:00, 8 cm "
+        "FN\nGuidance: prone stereotactic, stereo pair.\nDevice: I-125 seed.\nResult: seed at the "
+        "coil clip.\n"
+    )
+    assert [(les.laterality, les.clock) for les in facts.lesions] == [("right", 0.0), ("left", 4.0)]
+
+
+def test_a_letter_to_the_patient_places_nothing():
+    letter = (
+        "Dear Ms. Lindqvist-Parr,\n\nYou are scheduled for a stereotactic Magseed localization of "
+        "two areas in your left breast. The radiologist will use stereotactic guidance to place a "
+        "tiny magnetic seed at each of the two biopsy clips.\n"
+    )
+    assert locaudit.assess(letter).verdict == "not_applicable"
