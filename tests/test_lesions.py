@@ -1467,3 +1467,22 @@ def test_a_letter_to_the_patient_places_nothing():
         "tiny magnetic seed at each of the two biopsy clips.\n"
     )
     assert locaudit.assess(letter).verdict == "not_applicable"
+
+
+def test_an_aside_negates_what_it_follows_only_when_it_opens_with_the_negation():
+    text = (
+        "Left 3:00: stereo pair, LOCalizer tag deployed. Left 9:00, a separate lesion: stereo "
+        "pair, second LOCalizer tag deployed.\nImpression: RFID tag localization of two separate "
+        "left breast lesions in one session ({aside})."
+    )
+    record = locaudit.assess(text.format(aside="re-localization after cancelled surgery"))
+    assert record.verdict == "supported"
+
+
+def test_post_procedure_views_that_show_restate(facts_of):
+    facts = facts_of(
+        "Prone stereotactic table. The 12:00 coil clip was targeted and a Magseed deployed. The "
+        "2:00 ribbon clip was targeted and a second Magseed deployed.\nPost-procedure CC and ML "
+        "views show today's two seeds at their clips, and yesterday's seed at 6:00 unchanged."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [0.0, 2.0]

@@ -177,8 +177,15 @@ class ContextMatcher:
         """Is the trigger inside parentheses that close before the mention? '(bx 10/02 benign;
         prior clip not seen): tomo scout + stereo pair' - the aside's 'prior' and 'not' stay
         in the aside. (An aside still speaks of what it follows: 'Site 2 (not done)'.)"""
-        if not forward or lo >= hi:
+        if lo >= hi:
             return False
+        if not forward:
+            # backward: an aside opened after the mention speaks of it only when it opens with
+            # the trigger ('Site 2 (not done)'), not 'one session (re-localization after
+            # cancelled surgery)'
+            opened = [i for i in range(lo, hi) if doc[i].text == "("]
+            closed = any(doc[i].text == ")" for i in range(opened[-1], hi)) if opened else True
+            return bool(opened) and not closed and hi - opened[-1] > 3
         first, last = doc[lo], doc[hi - 1]
         if ")" not in note_text(doc)[first.idx : last.idx + len(last)]:
             return False  # the common case: no aside closes in between

@@ -73,7 +73,8 @@ SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 POST_IMAGING = re.compile(
     r"\s*(?:post[- ]?(?:procedure|procedural|localization|localisation|placement|deployment|loc)"
     r"|check|confirmatory|control)\b[^.:\n]{0,40}?"
-    r"(?:mammo\w*|views?|images?|films?|cc\s*/\s*ml|cc and ml)\s*:",
+    r"(?:mammo\w*|views?|images?|films?|cc\s*/\s*ml|cc and ml)"
+    r"\s*(?::|shows?\b|demonstrates?\b|confirms?\b)",
     re.IGNORECASE,
 )
 # guidance named by what was done at the unit ('stereo pair', 'stereotactic unit', 'scout')
