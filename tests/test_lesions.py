@@ -1486,3 +1486,14 @@ def test_post_procedure_views_that_show_restate(facts_of):
         "views show today's two seeds at their clips, and yesterday's seed at 6:00 unchanged."
     )
     assert sorted(les.clock for les in facts.lesions) == [0.0, 2.0]
+
+
+def test_terse_side_letters_and_depth_abbreviations(facts_of):
+    facts = facts_of(
+        "R stereo NL x2 10/04/27\n12:00 PD: wire 1 at clip. 9:00 MD: wire 2 at clip first pass.\n"
+        "cc/ml both at target, separate lesions.\n"
+    )
+    assert [(les.laterality, les.depth) for les in facts.lesions] == [
+        ("right", "posterior"),
+        ("right", "middle"),
+    ]

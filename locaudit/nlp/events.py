@@ -294,7 +294,7 @@ def sentence_events(
                 or (lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
             )
         )
-        _attribute(event, segment, known, owned_before=owned, lowers=lowers)
+        _attribute(event, segment, known, owned_before=owned, lowers=lowers, text=note_text(doc))
         event.another = another[i] if i < len(another) else another[0]
         if event.marker is None and not (event.own_place or event.another or known.get("several")):
             # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
@@ -542,6 +542,7 @@ def _spread(
 
 # a depth word just before a clock face: 'the posterior 10 o'clock coil clip'
 DEPTH_BEFORE_CLOCK = {"anterior": "anterior", "posterior": "posterior", "superficial": "anterior"}
+DEPTH_AFTER_CLOCK = {"AD": "anterior", "MD": "middle", "PD": "posterior"}  # capitals only
 
 
 def _attribute(
@@ -550,6 +551,7 @@ def _attribute(
     focus: dict,
     owned_before: bool = False,
     lowers: list[str] | None = None,
+    text: str | None = None,
 ) -> None:
     """Give an event the label, side, clock face, quadrant, named clip and guidance of the
     nearest mention in its part of the sentence, else what the focus holds. ``owned_before``:
@@ -640,6 +642,10 @@ def _attribute(
     if event.depth is None and clock is not None and clock.start > 0 and lowers is not None:
         # 'the anterior 10 o'clock ribbon clip ... the posterior 10 o'clock coil clip'
         event.depth = DEPTH_BEFORE_CLOCK.get(lowers[clock.start - 1])
+    if event.depth is None and clock is not None and text is not None:
+        # '12:00 PD: wire 1 ...', '9:00 MD: wire 2': depth abbreviated after the clock face
+        after = text[clock.end_char : clock.end_char + 4].split()
+        event.depth = DEPTH_AFTER_CLOCK.get(after[0].rstrip(":,.;")) if after else None
     aimed = nearest([m for m in found if m.label == "DEVICE" and marker_name(m) is not None])
     if event.depth is None and aimed is not None and aimed.start > 0 and lowers is not None:
         # 'a 7 cm wire at the anterior ribbon clip and a 10 cm wire at the posterior coil clip'

@@ -275,10 +275,11 @@ _CM = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm)?", re.IGNORECASE)
 
 def depth_of(m: Mention) -> str | None:
     """'posterior depth' -> 'posterior', 'mid depth' -> 'middle'."""
-    text = m.text.lower()
-    for word, depth in (("anter", "anterior"), ("poster", "posterior"), ("mid", "middle")):
-        if word in text:
-            return depth
+    words = m.text.lower().replace(".", " ").split()
+    for word in words:
+        for start, depth in (("ant", "anterior"), ("post", "posterior"), ("mid", "middle")):
+            if word.startswith(start):
+                return depth
     return None
 
 
