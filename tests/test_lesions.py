@@ -1497,3 +1497,18 @@ def test_terse_side_letters_and_depth_abbreviations(facts_of):
         ("right", "posterior"),
         ("right", "middle"),
     ]
+
+
+def test_a_post_procedure_mammogram_form_and_a_rad_path_note_place_nothing():
+    form = (
+        "MammoForm 2.5 | Breast Imaging\nExam: [Mammogram, diagnostic, unilateral - "
+        "post-procedure]\nFindings: post-localization views after the stereotactic procedure "
+        "reported separately. Two hookwires are present, at the 3:00 and 10:00 clips.\n"
+    )
+    assert locaudit.assess(form).verdict == "not_applicable"
+    radpath = (
+        "SYNOPTIC NOTE - RADIOLOGY-PATHOLOGY CORRELATION\nStereotactic SCOUT reflector "
+        "localization, left breast x2 (3 o'clock, 11 o'clock) on 2025-03-13; lumpectomy the next "
+        "day. Both reflectors and clips were removed with the specimens.\n"
+    )
+    assert locaudit.assess(radpath).verdict == "not_applicable"
