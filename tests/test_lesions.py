@@ -1512,3 +1512,14 @@ def test_a_post_procedure_mammogram_form_and_a_rad_path_note_place_nothing():
         "day. Both reflectors and clips were removed with the specimens.\n"
     )
     assert locaudit.assess(radpath).verdict == "not_applicable"
+
+
+def test_a_biopsy_clip_in_an_aside_does_not_claim_the_next_place(facts_of):
+    facts = facts_of(
+        "RSL, bilat.\nR 11:00 4 cm FN (bx clip, IDC) and L 3:00 7 cm FN (bx clip, DCIS): I-125 "
+        "seed each, prone stereo, both this visit."
+    )
+    assert [(les.laterality, les.clock) for les in facts.lesions] == [
+        ("right", 11.0),
+        ("left", 3.0),
+    ]

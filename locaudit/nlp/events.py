@@ -486,7 +486,10 @@ def _spread(
             c
             for c in clocks
             if not any(
-                b.end <= c.start <= b.end + 6 and not b.end <= anchor <= c.start for b in biopsies
+                b.end <= c.start <= b.end + 6
+                and not b.end <= anchor <= c.start
+                and not {"(", ")", "clip", "clips"} & set(lowers[b.end : c.start])
+                for b in biopsies
             )
         ]
     text = note_text(doc)
@@ -616,6 +619,8 @@ def _attribute(
             and b.affirmed
             and b.end <= c.start <= b.end + 6
             and not b.end <= anchor <= c.start
+            # ('(bx clip, IDC) and L 3:00': a clip descriptor in an aside is no biopsy here)
+            and (lowers is None or not {"(", ")", "clip", "clips"} & set(lowers[b.end : c.start]))
             for b in found
         )
     ]
