@@ -124,3 +124,23 @@ def test_decide_a_quadrant_and_a_clock_face_in_it_are_told_apart_only_if_separat
     separate = decide(NoteFacts(breast_note=True, lesions=[tail, two], separate_stated=True))
     assert unsure.verdict == "needs_review"
     assert separate.verdict == "supported"
+
+
+def test_two_lesions_copied_word_for_word_are_not_told_apart():
+    from locaudit.coding.decide import decide
+    from locaudit.facts import LesionFact, NoteFacts
+
+    def lesion(label: int, depth: str) -> LesionFact:
+        return LesionFact(
+            label=label, laterality="left", guidance="stereotactic", devices=["wire"],
+            clock=10.0, depth=depth, nipple_cm=5.0, evidence=[(0, 1)],
+        )  # fmt: skip
+
+    copied = NoteFacts(breast_note=True, lesions=[lesion(1, "middle"), lesion(2, "middle")])
+    assert decide(copied).verdict == "needs_review"
+    apart = NoteFacts(
+        breast_note=True,
+        separate_stated=True,
+        lesions=[lesion(1, "anterior"), lesion(2, "posterior")],
+    )
+    assert decide(apart).verdict == "supported"

@@ -98,6 +98,17 @@ def _told_apart(
     Numbered lesions called separate are told apart when the note names a place for each
     (``places``: how many distinct places it names)."""
     side = lesion.laterality
+    if lesion.clock is not None and any(
+        o.clock is not None
+        and clock_distance(lesion.clock, o.clock) < 0.5
+        and o.laterality == side
+        and o.depth == lesion.depth
+        and o.nipple_cm == lesion.nipple_cm
+        and o.marker == lesion.marker
+        and o.finding == lesion.finding
+        for o in others
+    ):
+        return False  # 'LESION 2' copied from 'LESION 1' word for word: nothing tells them apart
     if lesion.finding and others and all(o.finding not in (None, lesion.finding) for o in others):
         return True  # 'the calcifications' and 'the mass', in a note that says two lesions
     if lesion.clock is not None and lesion.label is None:

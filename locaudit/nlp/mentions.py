@@ -275,7 +275,9 @@ _CM = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm)?", re.IGNORECASE)
 
 def depth_of(m: Mention) -> str | None:
     """'posterior depth' -> 'posterior', 'mid depth' -> 'middle'."""
-    words = m.text.lower().replace(".", " ").split()
+    words = m.text.lower().replace(".", " ").replace(":", " ").replace("=", " ").split()
+    if len(words) == 2 and words[0] == "depth":  # 'DEPTH: P'
+        return {"a": "anterior", "m": "middle", "p": "posterior"}.get(words[1])
     for word in words:
         for start, depth in (("ant", "anterior"), ("post", "posterior"), ("mid", "middle")):
             if word.startswith(start):
