@@ -57,7 +57,8 @@ SectionName = Literal[
     "impression",
     "addendum",
     "plan",
-    "attachment",  # charge lines, coder comments, authorizations, translations: no documentation
+    "attachment",  # an interpreter's translation and the like: it documents nothing
+    "charges",  # a charge line, coder comment or authorization: one line that documents nothing
     "consult",
     "surgical",
     "other",

@@ -1523,3 +1523,14 @@ def test_a_biopsy_clip_in_an_aside_does_not_claim_the_next_place(facts_of):
         ("right", 11.0),
         ("left", 3.0),
     ]
+
+
+def test_a_coder_line_above_the_report_is_an_attachment(facts_of):
+    facts = facts_of(
+        "Coder: query sent re lesion 2 side (10/22). Holding 19284.\nBilled (pending): 19283-LT "
+        "x1, 19284 x1\nMercy Crest Breast Center\nSTEREOTACTIC SCOUT LOCALIZATION - LEFT BREAST\n"
+        "Under stereotactic guidance SCOUT reflectors were placed as follows:\n  * 4:00, 6 cm FN - "
+        "reflector at the bowtie clip.\n  * 9:00, 3 cm FN - a separate lesion; reflector at the "
+        "coil clip.\n"
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", "left"]

@@ -67,7 +67,7 @@ from locaudit.rules import load_finding_kinds
 
 Sections = list[tuple[int, int, str]]  # (start char, end char, section name), in text order
 
-EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult", "attachment"})
+EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult", "attachment", "charges"})
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 # a sentence that opens with the imaging after placement, where no header says so
 POST_IMAGING = re.compile(

@@ -84,7 +84,7 @@ class Sections:
             if (
                 marks
                 and marks[-1][1] == name
-                and name != "addendum"
+                and name not in ("addendum", "charges")  # each its own block or line
                 and name not in PARAGRAPH_SECTIONS  # (those end at their paragraph's end)
             ):
                 continue
@@ -100,6 +100,11 @@ class Sections:
         out = []
         for (start, name), nxt in zip(marks, [*marks[1:], (len(text), "")]):
             end = nxt[0]
+            if name == "charges":  # a charge line or coder comment is one line
+                eol = text.find("\n", start)
+                if 0 <= eol < end:
+                    out.append((start, eol, name))
+                    start, name = eol, "other"
             if name in PARAGRAPH_SECTIONS:  # history ends at its paragraph's end
                 gap = _PARAGRAPH_END.search(text, start, end)
                 if gap:
