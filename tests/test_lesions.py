@@ -954,6 +954,11 @@ def test_lesions_one_device_is_not_spread_over_the_sites_counted(facts_of):
         "carcinoma with a hookwire, and the 2 o'clock DCIS (wing clip)."
     )
     assert all("clip" not in les.devices for les in facts.lesions)
+    # ... but a clip placed inside the aside is placed
+    biopsy = facts_of(
+        "Stereotactic biopsy of the left 2:00 calcifications (9 G VAB x 8, coil clip deployed)."
+    )
+    assert [les.devices for les in biopsy.lesions] == [["clip"]]
 
 
 def test_lesions_a_side_the_impression_contradicts_is_undocumented(facts_of):
@@ -1404,6 +1409,11 @@ def test_a_clip_named_as_the_target_is_not_placed(facts_of):
         "breast sites."
     )
     assert all("clip" not in les.devices for les in facts.lesions)
+    # ... but a clip placed inside the aside is placed
+    biopsy = facts_of(
+        "Stereotactic biopsy of the left 2:00 calcifications (9 G VAB x 8, coil clip deployed)."
+    )
+    assert [les.devices for les in biopsy.lesions] == [["clip"]]
 
 
 def test_a_form_that_gives_a_lesion_two_sides_leaves_its_side_open(facts_of):

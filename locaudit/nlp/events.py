@@ -182,7 +182,7 @@ def sentence_events(
         devices = [
             d
             for d in licensed
-            if not (d.value in MARKERS and (_aimed_at(doc, d) or _in_parentheses(doc, d)))
+            if not (d.value in MARKERS and (_aimed_at(doc, d) or _in_parentheses(doc, d, places)))
         ]  # ... nor one named in parentheses ('Site 2, left 8 o'clock (DCIS, coil clip)')
         # 'localized' is said of a lesion or a wire/seed, not of the clip marking it
         if all(p.value == "localization" for p in places):
@@ -805,13 +805,22 @@ def _aimed_at(doc: Doc, device: Mention) -> bool:
     return i >= 0 and lowers[i] in TARGET_PREPOSITIONS
 
 
-def _in_parentheses(doc: Doc, device: Mention) -> bool:
-    """Is the device word inside an open parenthesis on its line ('(DCIS, coil clip)')?"""
+def _in_parentheses(doc: Doc, device: Mention, acts: list[Mention]) -> bool:
+    """Is the device word inside an open parenthesis on its line that places nothing ('(DCIS,
+    coil clip)', not '(9 G VAB x 8, coil clip deployed)')?"""
     lowers = note_lowers(doc)
     for i in range(device.start - 1, max(device.start - 12, 0) - 1, -1):
         word = lowers[i]
         if word == "(":
-            return True
+            close = next(
+                (
+                    j
+                    for j in range(device.end, min(device.end + 12, len(lowers)))
+                    if lowers[j] == ")"
+                ),
+                device.end,
+            )
+            return not any(i < a.start < close for a in acts)
         if word in (")", "\n") or "\n" in word:
             return False
     return False
