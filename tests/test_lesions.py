@@ -1544,3 +1544,18 @@ def test_a_coder_line_above_the_report_is_an_attachment(facts_of):
         "coil clip.\n"
     )
     assert [les.laterality for les in facts.lesions] == ["left", "left"]
+
+
+def test_a_qc_log_and_a_specimen_radiograph_place_nothing():
+    qc = (
+        "Northwoods Mobile Mammography - Stereotactic QC Log\nLocalization accuracy test: stereo "
+        "pair on a gelatin block phantom; localization needle advanced and wires deployed at "
+        "target A and target B. PASS.\n"
+    )
+    assert locaudit.assess(qc).verdict == "not_applicable"
+    specimen = (
+        "*** RADIOLOGY REPORT ***\n (Case 0933 COMPLETE) SPECIMEN RADIOGRAPH (BREAST)\n"
+        "Clinical History: left partial mastectomy, two wire-localized sites.\nReport: two "
+        "specimens, each with its wire and clip.\n"
+    )
+    assert locaudit.assess(specimen).verdict == "not_applicable"
