@@ -1559,3 +1559,12 @@ def test_a_qc_log_and_a_specimen_radiograph_place_nothing():
         "specimens, each with its wire and clip.\n"
     )
     assert locaudit.assess(specimen).verdict == "not_applicable"
+
+
+def test_a_seed_chain_of_custody_form_places_nothing():
+    form = (
+        "RADIATION SAFETY - I-125 SEED CHAIN OF CUSTODY\nImplanted 07/22/2025: 3 seeds, left "
+        "breast (lesion 1: 2 seeds; lesion 2: 1 seed).\nSurgery 07/29/2025: specimen A (left "
+        "3:00) 2 seeds recovered; specimen B (left 11:00) 1 seed recovered.\n"
+    )
+    assert locaudit.assess(form).verdict == "not_applicable"
