@@ -1568,3 +1568,17 @@ def test_a_seed_chain_of_custody_form_places_nothing():
         "3:00) 2 seeds recovered; specimen B (left 11:00) 1 seed recovered.\n"
     )
     assert locaudit.assess(form).verdict == "not_applicable"
+
+
+def test_an_abscess_drain_and_a_spanish_recommendation_place_nothing():
+    drain = (
+        "Procedure: Ultrasound-guided drainage of left breast abscess. Under real-time ultrasound "
+        "an 18 gauge needle was advanced into the collection at left 3:30. A 0.035 guidewire was "
+        "coiled in the cavity and an 8 Fr pigtail drain placed.\n"
+    )
+    assert locaudit.assess(drain).verdict == "not_applicable"
+    recommendation = (
+        "Exam / Estudio: GALACTOGRAFÍA MAMA DERECHA\nImpresión: defecto de llenado a las 10 h. "
+        "Se recomienda biopsia guiada por ecografía o escisión con localización previa.\n"
+    )
+    assert locaudit.assess(recommendation).verdict == "not_applicable"
