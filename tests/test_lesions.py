@@ -1582,3 +1582,12 @@ def test_an_abscess_drain_and_a_spanish_recommendation_place_nothing():
         "Se recomienda biopsia guiada por ecografía o escisión con localización previa.\n"
     )
     assert locaudit.assess(recommendation).verdict == "not_applicable"
+
+
+def test_a_lesions_side_keeps_its_evidence(facts_of):
+    facts = facts_of(
+        "Stereotactic wire localization. A wire was placed in the left breast at 2:00 under "
+        "stereotactic guidance."
+    )
+    (lesion,) = facts.lesions
+    assert lesion.laterality == "left" and lesion.laterality_evidence

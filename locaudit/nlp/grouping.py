@@ -274,10 +274,10 @@ class LesionGrouper:
             lesion.label = event.label
         if event.laterality and (lesion.laterality is None or event.correction):
             lesion.laterality = event.laterality
-        if event.side_conflict and not fill_only:
-            lesion.laterality, lesion.side_contradicted = None, True
             if event.laterality_span:
                 lesion.laterality_evidence.append(event.laterality_span)
+        if event.side_conflict and not fill_only:
+            lesion.laterality, lesion.side_contradicted = None, True
         if event.guidance and (
             event.correction
             or (lesion.guidance is None and not lesion.tomosynthesis_only)
