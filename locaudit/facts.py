@@ -35,7 +35,6 @@ class LesionFact:
     marker: str | None = None  # the named biopsy clip the device was aimed at ('coil')
     finding: str | None = None  # its kind, when the note tells lesions apart by kind ('mass')
     session_doubt: bool = False  # an addendum puts this lesion under another date or accession
-    apart_doubt: bool = False  # one of several devices placed in one place, none said to bracket
     evidence: list[Span] = field(default_factory=list)
     guidance_evidence: list[Span] = field(default_factory=list)
     laterality_evidence: list[Span] = field(default_factory=list)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from locaudit.nlp.extensions import CONCEPTS_KEY, note_text, register_extensions
+from locaudit.nlp.extensions import CONCEPTS_KEY, note_lowers, note_text, register_extensions
 from locaudit.nlp.matching import RuleMatcher, forget_compact
 from locaudit.nlp.segment import sentence_bounds
 from locaudit.rules import ContextRule, load_context
@@ -183,9 +183,11 @@ class ContextMatcher:
             # backward: an aside opened after the mention speaks of it only when it opens with
             # the trigger ('Site 2 (not done)'), not 'one session (re-localization after
             # cancelled surgery)'
-            opened = [i for i in range(lo, hi) if doc[i].text == "("]
-            closed = any(doc[i].text == ")" for i in range(opened[-1], hi)) if opened else True
-            return bool(opened) and not closed and hi - opened[-1] > 3
+            lowers = note_lowers(doc)
+            opened = [i for i in range(lo, hi) if lowers[i] == "("]
+            if not opened:
+                return False
+            return ")" not in lowers[opened[-1] : hi] and hi - opened[-1] > 3
         first, last = doc[lo], doc[hi - 1]
         if ")" not in note_text(doc)[first.idx : last.idx + len(last)]:
             return False  # the common case: no aside closes in between

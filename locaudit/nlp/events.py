@@ -32,6 +32,7 @@ from locaudit.nlp.mentions import (
     marker_name,
     nipple_cm,
     real_guides,
+    sides_disagree,
 )
 
 # Title, findings, impression and procedure summaries restate lesions (grouping lets them only
@@ -294,7 +295,7 @@ def sentence_events(
                 or (lowers[anchor - 1] in ONE_WORDS and lowers[anchor - 2] == "with")
             )
         )
-        _attribute(event, segment, known, owned_before=owned, lowers=lowers, text=note_text(doc))
+        _attribute(event, segment, known, lowers, note_text(doc), owned_before=owned)
         event.another = another[i] if i < len(another) else another[0]
         if event.marker is None and not (event.own_place or event.another or known.get("several")):
             # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
@@ -406,7 +407,7 @@ def _respectively(
     return told
 
 
-SINGULAR_S = frozenset({"kopans", "kopans wire"})  # one Kopans needle-wire, not several
+SINGULAR_S = frozenset({"kopans"})  # one Kopans needle-wire, not several
 
 
 def _plural(devices: list[Mention], found: list[Mention]) -> bool:
@@ -477,21 +478,10 @@ def _spread(
         own = clause(anchors[0][1])
         if any(clause(c.start) != own and clause(c.start) in acts for c in clocks if c in found):
             return []
-    biopsies = [m for m in found if m.label == "BIOPSY" and m.affirmed]
-    if biopsies and clocks and clocks[0] in found:
+    if clocks and clocks[0] in found:
         # 'stereotactic vacuum-assisted biopsy left breast 5:00 and stereotactic wire
         # localization left breast 1:00': a place said just after a biopsy is the biopsy's
-        anchor = anchors[0][1]
-        clocks = [
-            c
-            for c in clocks
-            if not any(
-                b.end <= c.start <= b.end + 6
-                and not b.end <= anchor <= c.start
-                and not {"(", ")", "clip", "clips"} & set(lowers[b.end : c.start])
-                for b in biopsies
-            )
-        ]
+        clocks = [c for c in clocks if not _biopsy_place(c, found, anchors[0][1], lowers)]
     text = note_text(doc)
     ranges = [text[a.end_char : b.start_char].strip() for a, b in pairwise(clocks)]
     if any(between in ("-", "to", "through", "–") for between in ranges):
@@ -552,9 +542,9 @@ def _attribute(
     event: Event,
     found: list[Mention],
     focus: dict,
+    lowers: list[str],
+    text: str,
     owned_before: bool = False,
-    lowers: list[str] | None = None,
-    text: str | None = None,
 ) -> None:
     """Give an event the label, side, clock face, quadrant, named clip and guidance of the
     nearest mention in its part of the sentence, else what the focus holds. ``owned_before``:
@@ -595,10 +585,7 @@ def _attribute(
         own = min(clocks, key=lambda c: abs(c.start - anchor))
         sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
     side = nearest(sides)
-    if (
-        lowers is not None
-        and any(a.value != b.value and lowers[a.end : b.start] == ["/"] for a, b in pairwise(sides))
-    ) or (not sides and focus.get("side_conflict")):
+    if sides_disagree(found, lowers) or (not sides and focus.get("side_conflict")):
         # 'Breast / Mama: Left / Derecha': the form's two columns give two sides
         event.side_conflict = True
         side = None
@@ -611,19 +598,8 @@ def _attribute(
     elif "laterality" in focus and len(clocks) < 2:  # a list of lesions says each one's side
         event.laterality, event.laterality_span = focus["laterality"]
     faces = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
-    biopsied = [  # 'vacuum-assisted biopsy left breast 5:00 and ... wire ... 1:00'
-        c
-        for c in faces
-        if any(
-            b.label == "BIOPSY"
-            and b.affirmed
-            and b.end <= c.start <= b.end + 6
-            and not b.end <= anchor <= c.start
-            # ('(bx clip, IDC) and L 3:00': a clip descriptor in an aside is no biopsy here)
-            and (lowers is None or not {"(", ")", "clip", "clips"} & set(lowers[b.end : c.start]))
-            for b in found
-        )
-    ]
+    # 'vacuum-assisted biopsy left breast 5:00 and ... wire ... 1:00'
+    biopsied = [c for c in faces if _biopsy_place(c, found, anchor, lowers)]
     if event.device not in MARKERS and len(biopsied) < len(faces):
         faces = [c for c in faces if c not in biopsied]
     if owned_before and any(m.start < anchor for m in faces):
@@ -644,18 +620,18 @@ def _attribute(
     depth = nearest([m for m in found if m.label == "LOCATION" and m.value == "depth"])
     distance = nearest([m for m in found if m.label == "LOCATION" and m.value == "distance"])
     event.depth = depth_of(depth) if depth else None
-    if event.depth is None and clock is not None and clock.start > 0 and lowers is not None:
+    if event.depth is None and clock is not None and clock.start > 0:
         # 'the anterior 10 o'clock ribbon clip ... the posterior 10 o'clock coil clip'
         event.depth = DEPTH_BEFORE_CLOCK.get(lowers[clock.start - 1])
-    if event.depth is None and clock is not None and text is not None:
+    if event.depth is None and clock is not None:
         # '12:00 PD: wire 1 ...', '9:00 MD: wire 2': depth abbreviated after the clock face
         after = text[clock.end_char : clock.end_char + 4].split()
         event.depth = DEPTH_AFTER_CLOCK.get(after[0].rstrip(":,.;")) if after else None
     aimed = nearest([m for m in found if m.label == "DEVICE" and marker_name(m) is not None])
-    if event.depth is None and aimed is not None and aimed.start > 0 and lowers is not None:
+    if event.depth is None and aimed is not None and aimed.start > 0:
         # 'a 7 cm wire at the anterior ribbon clip and a 10 cm wire at the posterior coil clip'
         event.depth = DEPTH_BEFORE_CLOCK.get(lowers[aimed.start - 1])
-    if event.depth is None and lowers is not None:
+    if event.depth is None:
         # 'a wire was placed in the anterior calcifications at 12 o'clock'
         finding = nearest([m for m in found if m.label == "BREAST" and m.value == "finding"])
         if finding is not None and finding.start > 0 and abs(finding.start - anchor) <= KIND_WINDOW:
@@ -772,6 +748,20 @@ def _licensed(
             continue
         return True
     return False
+
+
+def _biopsy_place(clock: Mention, found: list[Mention], anchor: int, lowers: list[str]) -> bool:
+    """Is this clock face the place of a biopsy said just before it ('vacuum-assisted biopsy
+    left breast 5:00'), with the device at ``anchor`` not between them? Not a biopsy clip
+    named in an aside ('(bx clip, IDC) and L 3:00')."""
+    return any(
+        b.label == "BIOPSY"
+        and b.affirmed
+        and b.end <= clock.start <= b.end + 6
+        and not b.end <= anchor <= clock.start
+        and not {"(", ")", "clip", "clips"} & set(lowers[b.end : clock.start])
+        for b in found
+    )
 
 
 def _says_how(found: list[Mention], focus: dict) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -59,6 +58,7 @@ from locaudit.nlp.mentions import (
     position_key,
     read_mentions,
     real_guides,
+    sides_disagree,
 )
 from locaudit.nlp.places import clock_distance, quadrant_has
 from locaudit.nlp.sections import section_at
@@ -303,9 +303,7 @@ class LesionBuilder:
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
-                self._update_focus(
-                    focus, found, equipment=bool(words & EQUIPMENT_WORDS), lowers=lowers
-                )
+                self._update_focus(focus, found, lowers, equipment=bool(words & EQUIPMENT_WORDS))
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
@@ -365,25 +363,7 @@ class LesionBuilder:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
             if other_session(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
-            places_here = set(clock_values(found))
-            if (
-                len(places_here) == 1
-                and any(
-                    (
-                        m.label == "DEVICE"
-                        and m.value in PLACEABLE
-                        and m.start > 0
-                        and lowers[m.start - 1] == "no"
-                    )
-                    or (m.label == "PLACE" and m.value == "localization")
-                    for m in found
-                    if m.context.status == "negated"
-                )
-                and not any(m.label in ("DEVICE", "PLACE") and m.affirmed for m in found)
-            ):
-                # 'No wire at 12:00.', 'Left 6:00 site not localized (not accessible).':
-                # whatever was tried there, no wire or seed stayed
-                retracted_clocks.extend(places_here)
+            retracted_clocks.extend(_nothing_stayed(found, lowers))
             if section == "addendum":
                 # 'ADDENDUM - LATERALITY CORRECTION:' heads the sentences that correct
                 correcting = correcting or any(m.label == "CORRECTION" for m in found)
@@ -527,11 +507,8 @@ class LesionBuilder:
             # several devices placed in one place, none said to bracket or mark one lesion:
             # as many lesions, and the decision asks whether they are separate (R25)
             (only,) = localizing
-            only.apart_doubt = True
             lesions = lesions + [copy.deepcopy(only) for _ in range(several - 1)]
-        doubted = [les for les in lesions if les.apart_doubt]
-        if doubted and not facts.separate_stated:
-            facts.separateness_unclear.append(doubted[-1].evidence[0])
+            facts.separateness_unclear.append(only.evidence[0])
         fills.place_labelled(lesions, by_sentence)
         fills.amend(lesions, w.amendments)
         fills.side_by_clock(lesions, by_sentence)
@@ -670,11 +647,7 @@ class LesionBuilder:
         return None
 
     def _update_focus(
-        self,
-        focus: dict,
-        found: list[Mention],
-        equipment: bool = False,
-        lowers: list[str] | None = None,
+        self, focus: dict, found: list[Mention], lowers: list[str], equipment: bool = False
     ) -> None:
         """What the last sentences said about the lesion being worked on. A clock face far
         from the focus's, or outside its quadrant, opens another lesion: its side and place
@@ -744,14 +717,7 @@ class LesionBuilder:
                 focus["depth"] = depth_of(m)
             elif m.label == "LOCATION" and m.value == "distance":
                 focus["nipple_cm"] = nipple_cm(m)
-        sides = [m for m in found if m.label == "LATERALITY" and m.value in ("left", "right")]
-        if any(
-            a.value != b.value
-            and a.end + 1 == b.start
-            and lowers is not None
-            and lowers[a.end] == "/"
-            for a, b in pairwise(sides)
-        ):
+        if sides_disagree(found, lowers):
             # 'Breast / Mama: Left / Derecha': the form's two columns give two sides
             focus.pop("laterality", None)
             focus["side_conflict"] = True
@@ -985,3 +951,22 @@ def _list_places(found: list[Mention], listed: list[float | str]) -> None:
             and not any(isinstance(p, float) and quadrant_has(m.value, p, set()) for p in listed)
         ):
             listed.append(m.value)
+
+
+def _nothing_stayed(found: list[Mention], lowers: list[str]) -> set[float]:
+    """The one clock face of a sentence that says nothing stayed there ('No wire at 12:00.',
+    'Left 6:00 site not localized (not accessible).'), whatever was tried: empty otherwise."""
+    places = set(clock_values(found))
+    denied = any(
+        (
+            m.label == "DEVICE"
+            and m.value in PLACEABLE
+            and m.start > 0
+            and lowers[m.start - 1] == "no"
+        )
+        or (m.label == "PLACE" and m.value == "localization")
+        for m in found
+        if m.context.status == "negated"
+    )
+    placed = any(m.label in ("DEVICE", "PLACE") and m.affirmed for m in found)
+    return places if len(places) == 1 and denied and not placed else set()

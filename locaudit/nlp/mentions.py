@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
@@ -309,3 +310,10 @@ def real_guides(guides: list[Mention]) -> list[Mention]:
         # 'MRI (1.5 T), prone breast coil, left breast in the lateral grid': an MRI grid
         real = [m for m in real if m.value != "mammographic"]
     return real
+
+
+def sides_disagree(found: list[Mention], lowers: list[str]) -> bool:
+    """Two different sides with only a slash between ('Breast / Mama: Left / Derecha'): a
+    form's two columns that give the lesion two sides."""
+    sides = [m for m in found if m.label == "LATERALITY" and m.value in ("left", "right")]
+    return any(a.value != b.value and lowers[a.end : b.start] == ["/"] for a, b in pairwise(sides))

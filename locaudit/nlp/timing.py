@@ -95,8 +95,7 @@ def _line_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
         value = _minutes(match.group(1), strict=False)
         if value is None:
             continue
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end
+        _, end = _line_around(text, match.start(), match.end())
         if any(match.end() <= m.start_char < end for m in acts):
             stamps.append((value, match.start(1)))
     # lines may open with clock faces instead ('1:00 calcifications: ... 6:00 mass: ...'):
@@ -125,13 +124,17 @@ def _paren_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
     right breast, 7:00 (15:40)'), read strictly (a clock face in parentheses is no time)."""
     stamps: list[tuple[int, int]] = []
     for match in _PAREN_TIME.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        end = len(text) if end < 0 else end
+        start, end = _line_around(text, match.start(), match.end())
         value = _minutes(match.group(1))
         if value is not None and any(start <= m.start_char < end for m in acts):
             stamps.append((value, match.start(1)))
     return stamps
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The character bounds of the line holding text[start:end]."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
 
 
 def _token_at(text: str, at: int) -> str:
@@ -219,13 +222,13 @@ def dated_placement(doc: Doc, acts: list[Mention]) -> tuple[int, int] | None:
     in a report of another day): the span of that date, if any. ``acts`` are the body's
     affirmed placement acts; a date further away dates something else (a biopsy, a copy)."""
     text = note_text(doc)
-    service = [day for day, _, _ in _service_days(text) if isinstance(day, tuple)]
-    if not service:  # the report's own date line ('Fecha / Date: 02/03/2025') is its day
+    service = next((day for day, _, _ in _service_days(text) if isinstance(day, tuple)), None)
+    if service is None:  # the report's own date line ('Fecha / Date: 02/03/2025') is its day
         dated = _REPORT_DATE.search(text)
-        service = [d for d in [_day(dated.group(1)) if dated else None] if d is not None]
-    if not service:
+        service = _day(dated.group(1)) if dated else None
+    if service is None:
         return None
-    month, day, _year = service[0]
+    month, day, _year = service
     for act in acts:
         after = _DATE_AFTER_ACT.match(text, act.end_char)
         before = _DATE_BEFORE_ACT.search(text, max(0, act.start_char - DATE_REACH), act.start_char)
