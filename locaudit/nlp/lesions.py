@@ -40,6 +40,7 @@ from locaudit.nlp.events import (
 from locaudit.nlp.extensions import forget_text, note_lowers, note_text, register_extensions
 from locaudit.nlp.grouping import LesionGrouper
 from locaudit.nlp.mentions import (
+    EQUIPMENT_NOUNS,
     LOCALIZING,
     MARKERS,
     PLACEABLE,
@@ -303,7 +304,7 @@ class LesionBuilder:
             if undone:  # 'Les 3: R 11 o'c - NOT DONE.': no place for later devices
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
-                self._update_focus(focus, found, lowers, equipment=bool(words & EQUIPMENT_WORDS))
+                self._update_focus(focus, found, lowers, equipment=bool(words & EQUIPMENT_NOUNS))
             if focus.get("label") is not None and section not in WEAK_SECTIONS:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
@@ -357,7 +358,7 @@ class LesionBuilder:
                 new
                 and section not in WEAK_SECTIONS
                 and len(set(clock_values(found))) == 1
-                and not words & EQUIPMENT_WORDS
+                and not words & EQUIPMENT_NOUNS
             ):
                 # a lesion's own sentence: its guidance is not the whole note's
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
@@ -883,7 +884,6 @@ POSITION_DEPTHS = {
     "posterior": "posterior",
     "deep": "posterior",
 }
-EQUIPMENT_WORDS = frozenset({"table", "unit", "couch"})  # 'prone on the stereotactic table'
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})

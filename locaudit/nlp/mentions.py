@@ -295,7 +295,8 @@ def nipple_cm(m: Mention) -> float | None:
     return value / 10 if (found.group(2) or "").lower() == "mm" else value
 
 
-# the equipment a lesion was placed on names no method ('on the prone table')
+# the equipment a lesion was placed on ('on the prone table', 'the upright unit'): it serves
+# every lesion and, beside a tomosynthesis method, names no method of its own
 EQUIPMENT_NOUNS = frozenset({"table", "unit", "couch", "attachment", "system", "device"})
 
 
