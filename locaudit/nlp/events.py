@@ -407,6 +407,8 @@ def _respectively(
     return told
 
 
+# distances from the nipple this far apart (cm) are two places at one clock face
+NIPPLE_APART = 2.0
 SINGULAR_S = frozenset({"kopans"})  # one Kopans needle-wire, not several
 
 
@@ -497,9 +499,14 @@ def _spread(
         if clocks[0] in found:  # each event reads its side etc. beside its own clock
             firsts = [next(m for m in clocks if clock_value(m.text) == v) for v in values]
             anchors[:] = [(kind, m.start) for m in firsts]
-        else:
-            anchors[:] = anchors * len(values)
-        return [{"clock": v, "label": None} for v in values]
+            return [{"clock": v, "label": None} for v in values]
+        # 'R 9:00 | R 1:00 | L 6:00 -- one seed each. Seeds logged.': the places said before
+        # had their own sides; the last one said is not every place's
+        anchors[:] = anchors * len(values)
+        return [
+            {"clock": v, "label": None, "laterality": None, "laterality_span": None}
+            for v in values
+        ]
     every = (
         len(values) <= 1  # one place at most: the rest are in the note's list
         and (
@@ -880,4 +887,6 @@ def _same_place(a: Event, b: Event) -> bool:
         # '... at the anterior ribbon clip and a 10 cm Kopans wire at the posterior coil clip'
         and not (a.depth and b.depth and a.depth != b.depth)
         and not (a.marker and b.marker and a.marker != b.marker)
+        # 'wire 1 AD 4 cm FN, wire 2 PD 8 cm FN': two distances from the nipple
+        and not (a.nipple_cm and b.nipple_cm and abs(a.nipple_cm - b.nipple_cm) >= NIPPLE_APART)
     )
