@@ -21,6 +21,10 @@ from locaudit.coding.tables import Tables, load_tables
 from locaudit.facts import LesionFact, NoteFacts, Span
 from locaudit.nlp.places import apart_in_depth, clock_distance
 
+# what the contract calls 'other': injected carbon (charcoal) or a ROLL radiotracer, which the
+# rules file leaves open as a device (R20, Q7)
+UNLISTED_DEVICES = frozenset({"other"})
+
 
 @dataclass(slots=True)
 class Finding:
@@ -215,6 +219,9 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 problems.append(("MISSING_LATERALITY", i, les.evidence[:1]))
             if not les.device_named:
                 problems.append(("MISSING_DEVICE_TYPE", i, les.evidence[:1]))
+            elif set(les.devices) <= UNLISTED_DEVICES:
+                # injected carbon or a ROLL radiotracer: whether it is a device is open (Q7)
+                problems.append(("UNVERIFIED_DEVICE", i, les.evidence[:1]))
             others = [other for _, other in candidates if other is not les]
             if not _told_apart(
                 les, others, facts.separate_stated, facts.places_stated, facts.stated_count

@@ -407,6 +407,9 @@ def _respectively(
     return told
 
 
+# words before a lesion's label that measure this one from it ('8 cm from lesion 1'); not 'to'
+# ('attention was turned to lesion 2' names this one)
+REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})
 # distances from the nipple this far apart (cm) are two places at one clock face
 NIPPLE_APART = 2.0
 SINGULAR_S = frozenset({"kopans"})  # one Kopans needle-wire, not several
@@ -566,7 +569,11 @@ def _attribute(
         [
             m
             for m in found
-            if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated"
+            if m.label == "LESION"
+            and m.value.isdigit()
+            and m.context.status != "negated"
+            # '5 cm from lesion 1', 'medial to site A': the lesion this one is measured from
+            and not (m.start > 0 and lowers[m.start - 1] in REFERENCE_WORDS)
         ]
     )
     event.label = int(ref.value) if ref else focus.get("label")

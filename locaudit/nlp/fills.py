@@ -27,6 +27,7 @@ from locaudit.nlp.mentions import (
     gap,
     lesion_number,
     marker_name,
+    real_guides,
 )
 from locaudit.nlp.places import clock_distance
 
@@ -140,6 +141,28 @@ def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> 
             current = wanted.get(number) if number is not None else None
             if current is not None:
                 _fill_place(current, m)
+
+
+def guide_by_block(lesions: list[LesionFact], block_guides: list[tuple[int, Mention]]) -> None:
+    """A labelled lesion's block gives its guidance in a field after the device line ('Lesion 2
+    / Device: Magseed / Guidance: Stereo + tomo'): a lesion with no guidance of its own takes
+    its block's (stereo with tomosynthesis is stereotactic; tomosynthesis alone is not)."""
+    for lesion in lesions:
+        if (
+            lesion.label is None
+            or lesion.guidance is not None
+            or lesion.tomosynthesis_only
+            or lesion.guidance_unstated
+        ):
+            continue
+        guides = [m for label, m in block_guides if label == lesion.label]
+        real = real_guides(guides)
+        if real:
+            lesion.guidance = real[-1].value
+            lesion.guidance_evidence.append(real[-1].span)
+        elif guides:
+            lesion.tomosynthesis_only = True
+            lesion.guidance_evidence.append(guides[-1].span)
 
 
 def amendments(found: list[Mention], correcting: bool = False) -> list[Amendment]:

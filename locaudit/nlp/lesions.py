@@ -30,6 +30,7 @@ from locaudit.nlp.events import (
     BODY_SECTIONS,
     CARRIED,
     CLAUSE_BREAKS,
+    REFERENCE_WORDS,
     WEAK_SECTIONS,
     Event,
     Inventory,
@@ -85,7 +86,6 @@ PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
 )
 PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
-REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})  # '8 cm from lesion 1'
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
 
@@ -107,6 +107,9 @@ class Walked:
     one_amended: bool  # an addendum says the devices mark one lesion
     interrupted: bool  # equipment failed or the room changed mid-session
     side_doubts: set[int | None]  # labels whose side an addendum leaves open
+    # guidance fields of a labelled lesion's block said after its device line ('Lesion 2 /
+    # Device: Magseed / Guidance: Stereo + tomo')
+    block_guides: list[tuple[int, Mention]]
 
 
 class LesionBuilder:
@@ -179,6 +182,7 @@ class LesionBuilder:
         acted = denied = one_amended = interrupted = False
         side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
         amendments: list[fills.Amendment] = []  # what addenda say of a named lesion
+        block_guides: list[tuple[int, Mention]] = []
         correcting = False  # an addendum has said it corrects the report
         # A consult or H&P (review of systems, physical exam...) narrates history and plans:
         # its unheaded paragraphs are history too, only a procedure header reports today.
@@ -362,6 +366,10 @@ class LesionBuilder:
             ):
                 # a lesion's own sentence: its guidance is not the whole note's
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
+            if not new and focus.get("label") is not None and section in BODY_SECTIONS:
+                block_guides.extend(
+                    (focus["label"], m) for m in found if m.label == "GUIDANCE" and m.affirmed
+                )
             if other_session(found):
                 focus = {}  # 'Lesion B: reflector placed on 02/11': later lines are not about B
             retracted_clocks.extend(_nothing_stayed(found, lowers))
@@ -447,7 +455,7 @@ class LesionBuilder:
             walked = Walked(
                 events, amendments, retracted, retracted_clocks, withdrawn, side_amended,
                 stated_sides, scoped_guides, scoped_sides, acted, denied, one_amended,
-                interrupted, side_doubts,
+                interrupted, side_doubts, block_guides,
             )  # fmt: skip
             facts.lesions = self._lesions(doc, facts, mentions, sections, by_sentence, walked)
             second = timing.other_service_date(doc)
@@ -511,6 +519,7 @@ class LesionBuilder:
             lesions = lesions + [copy.deepcopy(only) for _ in range(several - 1)]
             facts.separateness_unclear.append(only.evidence[0])
         fills.place_labelled(lesions, by_sentence)
+        fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
         fills.side_by_clock(lesions, by_sentence)
         if not w.side_amended:

@@ -20,8 +20,10 @@ from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, note_text
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
-MARKERS = frozenset({"clip", "coil", "pellet", "other"})
-PLACEABLE = LOCALIZING | {"seed"}  # a localizing device, or a seed whose kind the note names later
+MARKERS = frozenset({"clip", "coil", "pellet"})
+# a localizing device, a seed whose kind the note names later, or an injected marking (carbon,
+# ROLL radiotracer: "other", left for review)
+PLACEABLE = LOCALIZING | {"seed", "other"}
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
 DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
 # A lesion mention followed by a unit is a measure: 'calcifications 1 cm anterior'.

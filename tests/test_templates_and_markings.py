@@ -1,0 +1,72 @@
+"""Teleradiology lesion blocks ('Lesion 2 / Side / Device / Guidance / Result') and lesions
+marked by injected carbon or a radiotracer instead of a listed device (rules R20, Q7)."""
+
+from __future__ import annotations
+
+import pytest
+
+import locaudit
+
+BLOCKS = (
+    "BREAST LOCALIZATION\nDOS: 07/09/2025\n\n"
+    "Lesion 1\n Side: Left\n Device: Magseed\n Guidance: {guide}\n Result: at clip\n"
+    "Lesion 2\n Side: Left\n Device: Magseed\n Guidance: {guide}\n Result: 2 mm from clip\n\n"
+    "Free text: two separate bx sites L breast (12:00 IDC; 3:00 DCIS, 4 cm apart). Same sitting."
+)
+
+
+def test_a_blocks_guidance_field_after_its_device_line_is_that_lesions(facts_of):
+    facts = facts_of(BLOCKS.format(guide="Stereo + tomo"))
+    assert [(les.label, les.guidance) for les in facts.lesions] == [
+        (1, "stereotactic"),
+        (2, "stereotactic"),
+    ]
+    assert locaudit.assess(BLOCKS.format(guide="Stereo + tomo")).verdict == "supported"
+
+
+def test_a_blocks_tomosynthesis_field_alone_is_no_stereotactic_guidance(facts_of):
+    facts = facts_of(BLOCKS.format(guide="DBT"))
+    assert [les.guidance for les in facts.lesions] == [None, None]
+    assert all(les.tomosynthesis_only for les in facts.lesions)
+
+
+def test_an_indented_result_field_is_no_findings_section(nlp):
+    doc = nlp("Lesion 1\n Device: wire\n Result: at clip\nResult:\nwires at both clips")
+    names = [name for _, _, name in doc._.locaudit_sections]
+    assert names == ["other", "findings"]  # only the unindented 'Result:' heads a section
+
+
+def test_a_label_measured_from_is_not_this_lesions(facts_of):
+    facts = facts_of(
+        "Lesion 1, left 1:00: prone stereotactic table, stereo pair. Magseed deployed at the "
+        "coil clip.\nLesion 2, left 6:00 mass, 5 cm from lesion 1: stereo pair, Magseed "
+        "deployed at the clip."
+    )
+    assert [(les.label, les.clock) for les in facts.lesions] == [(1, 1.0), (2, 6.0)]
+
+
+@pytest.mark.parametrize(
+    "marking",
+    [
+        "1.5 mL of sterile 4% carbon suspension was injected at the clip while withdrawing",
+        "carbon (charcoal) track to the skin, per surgeon preference",
+    ],
+)
+def test_a_lesion_marked_by_injected_carbon_goes_to_review(facts_of, marking):
+    text = (
+        "R 10:00 calcs: prone stereo, stereo pair, hookwire placed at the coil clip.\n"
+        f"R 6:00 mass, separate: stereo pair, {marking}.\n"
+        "IMPRESSION: Right 10:00 wire localization; right 6:00 carbon marking, same session."
+    )
+    assert [les.devices for les in facts_of(text).lesions] == [["wire"], ["other"]]
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert "UNVERIFIED_DEVICE" in {f.code for f in record.findings}
+
+
+def test_carbon_in_another_sense_marks_nothing(facts_of):
+    facts = facts_of(
+        "Left 2:00: prone stereotactic table on the carbon fiber paddle; a carbon-coated "
+        "BiomarC clip was the target. Hookwire placed at the clip."
+    )
+    assert [les.devices for les in facts.lesions] == [["wire"]]
