@@ -61,6 +61,8 @@ SectionName = Literal[
     "charges",  # a charge line, coder comment or authorization: one line that documents nothing
     "consult",
     "surgical",
+    "ancillary",  # a record's tech log, nursing note, supply log: beside a report, no facts
+    "report",  # a radiologist's report inside an exported record: becomes the body (sections.py)
     "other",
 ]
 

@@ -45,9 +45,7 @@ def test_imp_is_an_impression_header_and_its_list_does_not_override_the_body(nlp
     facts = facts_of(text.format(header="IMP:"))
     assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
     assert locaudit.assess(text.format(header="IMP:")).verdict == "needs_review"
-    assert [name for _, _, name in nlp("IMP: wire at 2:00.")._.locaudit_sections] == [
-        "impression"
-    ]
+    assert [name for _, _, name in nlp("IMP: wire at 2:00.")._.locaudit_sections] == ["impression"]
     # 'IMP' with no colon is no header (an impression needs its colon when so short)
     assert [name for _, _, name in nlp("IMP wire at 2:00.")._.locaudit_sections] == ["other"]
 

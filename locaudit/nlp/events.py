@@ -507,8 +507,7 @@ def _spread(
         # had their own sides; the last one said is not every place's
         anchors[:] = anchors * len(values)
         return [
-            {"clock": v, "label": None, "laterality": None, "laterality_span": None}
-            for v in values
+            {"clock": v, "label": None, "laterality": None, "laterality_span": None} for v in values
         ]
     every = (
         len(values) <= 1  # one place at most: the rest are in the note's list

@@ -69,7 +69,9 @@ from locaudit.rules import load_finding_kinds
 
 Sections = list[tuple[int, int, str]]  # (start char, end char, section name), in text order
 
-EXCLUDED_SECTIONS = frozenset({"history", "comparison", "plan", "consult", "attachment", "charges"})
+EXCLUDED_SECTIONS = frozenset(
+    {"history", "comparison", "plan", "consult", "attachment", "charges", "ancillary"}
+)
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 # a sentence that opens with the imaging after placement, where no header says so
 POST_IMAGING = re.compile(
@@ -478,6 +480,13 @@ class LesionBuilder:
         """The events grouped into lesions, then what the rest of the note says of them:
         fills, corrections, withdrawals, contradictions."""
         w = walked
+        # an exported record's tech log, nursing notes and supply log fill nothing in (the
+        # report beside them documents the lesions)
+        by_sentence = [
+            (sent, found)
+            for sent, found in by_sentence
+            if section_at(sections, sent.start_char) != "ancillary"
+        ]
         # several devices placed in one place are as many lesions (and the decision asks)
         # unless the note says they bracket or mark one lesion
         one_said = any(
@@ -806,8 +815,8 @@ class LesionBuilder:
             )
             if placed_before:
                 facts.other_session_clocks.extend(clock_values(found))
-        if section in ("history", "comparison"):
-            return
+        if section in ("history", "comparison", "ancillary"):
+            return  # (a supply log's 'opened 3, used 2' counts no lesions, denies nothing)
         if has_place and "negated" in statuses:
             facts.negated_placements.append(span)
             if localizing or devices:

@@ -64,6 +64,21 @@ def _versions(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _ancillary(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An exported record's technologist log, nursing notes, supply log and vitals are ancillary
+    only beside a radiologist's report of its own; without one they are the documentation (the
+    body). The report's heading opens the body; a supply list before it is the record's log."""
+    report = next((start for start, _, name in spans if name == "report"), None)
+    out = []
+    for start, end, name in spans:
+        if name == "supplies" and report is not None and start < report:
+            name = "ancillary"  # the record's supply log, before the report
+        elif name == "report" or (name == "ancillary" and report is None):
+            name = "other"
+        out.append((start, end, name))
+    return out
+
+
 class Sections:
     def __init__(self, patterns_dir: str | None = None) -> None:
         register_extensions()
@@ -111,7 +126,7 @@ class Sections:
                     out.append((start, gap.start(), name))
                     start, name = gap.start(), "other"
             out.append((start, end, name))
-        return _versions(out)
+        return _ancillary(_versions(out))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.locaudit_sections = self.spans(note_text(doc))
