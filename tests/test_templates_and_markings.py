@@ -70,3 +70,28 @@ def test_carbon_in_another_sense_marks_nothing(facts_of):
         "BiomarC clip was the target. Hookwire placed at the clip."
     )
     assert [les.devices for les in facts.lesions] == [["wire"]]
+
+
+def test_an_unresolved_pick_list_names_nothing(facts_of):
+    text = (
+        "Site 1: Right breast 10:00. Stereotactic guidance. SCOUT reflector deployed.\n"
+        "Site 2: {side} breast 2:00, separate. Stereotactic guidance. {device} deployed.\n"
+        "Both sites localized in one session."
+    )
+    picked = facts_of(text.format(side="Right", device="SCOUT reflector"))
+    assert [les.laterality for les in picked.lesions] == ["right", "right"]
+    unpicked = facts_of(
+        text.format(side="{Right/Left/Bilateral:20341}", device="{SCOUT/Magseed/Wire:22981}")
+    )
+    assert unpicked.lesions[1].laterality is None
+    assert unpicked.lesions[1].devices == []
+
+
+def test_a_denied_bracket_and_a_new_clause_after_a_negation(facts_of):
+    facts = facts_of(
+        "Left 3:00: prone stereotactic table, stereo pair, two Magseeds deployed.\n"
+        "Teaching physician attestation: these are two separate lesions, not a bracketed "
+        "single lesion, and both were localized in this session."
+    )
+    assert not any(les.bracketed for les in facts.lesions)
+    assert not facts.negated_placements  # 'and both were localized' is not denied

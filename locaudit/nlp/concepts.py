@@ -6,8 +6,9 @@ group ``doc.spans["locaudit_concepts"]``: ``label_`` is the category, ``kb_id_``
 value (e.g. ``wire``, ``left``, ``stereotactic``), ``id_`` the rule id that fired. Overlaps are
 resolved per category (longest wins), and a ``BLOCK`` rule that covers a mention of the category
 it names removes it ('aneurysm clip' is not a clip, 'was left in place' is not a side).
-What the note takes back is dropped too: text struck out by revision markup and the mention a
-spoken self-correction withdraws (``RETRACT`` rules: 'scratch that', 'I'm sorry').
+What the note takes back is dropped too: text struck out by revision markup, an EHR pick list
+left unresolved ('{Right/Left}'), and the mention a spoken self-correction withdraws
+(``RETRACT`` rules: 'scratch that', 'I'm sorry').
 """
 
 from __future__ import annotations
@@ -27,20 +28,26 @@ _STRUCK = re.compile(
     r"<(del|s|strike)>.*?</\1>|~~.*?~~|\[(?:deleted|struck|removed)\s*:[^\]\n]*\]",
     re.IGNORECASE | re.DOTALL,
 )
+# An EHR pick list left unresolved: '{Right/Left/Bilateral:20341}', '{SCOUT/Magseed/Wire}',
+# '{Blank single:19197::"***"}' (Epic SmartList syntax): its options are not what was done
+_UNPICKED = re.compile(r"\{[^{}\n]{0,80}/[^{}\n]{0,80}\}|\{Blank [^{}\n]{0,60}\}")
 RETRACT_REACH = 6  # tokens between a withdrawn mention and 'scratch that' / 'I'm sorry'
 
 
 def _unsaid(doc: Doc, kept: list[Span]) -> list[Span]:
-    """What the note takes back: mentions inside struck-out revision markup, and the mention a
-    spoken self-correction withdraws ('left, I'm sorry, right breast': the one just before
-    'I'm sorry' of the kind said after it; 'a wire, scratch that, a [inaudible]': the one just
-    before, whatever follows). The corrections themselves are no concepts."""
+    """What the note takes back: mentions inside struck-out revision markup or an unresolved
+    pick list, and the mention a spoken self-correction withdraws ('left, I'm sorry, right
+    breast': the one just before 'I'm sorry' of the kind said after it; 'a wire, scratch that,
+    a [inaudible]': the one just before, whatever follows). The corrections themselves are no
+    concepts."""
     text = note_text(doc)
     struck = (
         [(m.start(), m.end()) for m in _STRUCK.finditer(text)]
         if "<" in text or "~~" in text or "[" in text
         else []
     )
+    if "{" in text:
+        struck += [(m.start(), m.end()) for m in _UNPICKED.finditer(text)]
     gone: set[int] = set()
     for i, span in enumerate(kept):
         if span.label_ == "RETRACT":

@@ -201,7 +201,8 @@ def sentence_events(
             ]  # 'targeted the mass and its clip and placed a wire': the clip is the target;
             # 'a marker clip and a hookwire were placed': both were
     intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
-    brackets = [m.start for m in found if m.label == "BRACKET"]
+    # (not a denied one: "separate lesions, not a bracketed single lesion")
+    brackets = [m.start for m in found if m.label == "BRACKET" and m.context.status != "negated"]
     bracket = bool(brackets)
     correction = any(m.label == "CORRECTION" for m in found) or section == "addendum"
     anchors: list[tuple[str | None, int]] = []
