@@ -95,3 +95,26 @@ def test_a_denied_bracket_and_a_new_clause_after_a_negation(facts_of):
     )
     assert not any(les.bracketed for les in facts.lesions)
     assert not facts.negated_placements  # 'and both were localized' is not denied
+
+
+def test_a_blank_line_ends_a_lesion_block_for_a_paragraph_with_its_own_place(facts_of):
+    text = (
+        "Lesion 1:  Side: L   Device: wire (Kopans)   Guidance: stereo   Result: at clip\n"
+        "Lesion 2:  Side: N/A   Device: N/A   Guidance: N/A   Result: N/A\n\n"
+        "L 12:00 calcs, barbell clip. single site. prone, stereo pair, 1 wire. CC/ML ok."
+    )
+    facts = facts_of(text)
+    assert [les.clock for les in facts.lesions] == [0.0]  # one lesion, at the free text's place
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+@pytest.mark.parametrize(
+    ("when", "unclear"),
+    [("was placed earlier", True), ("was placed earlier in the same procedure", False)],
+)
+def test_a_device_placed_earlier_leaves_the_session_open(facts_of, when, unclear):
+    facts = facts_of(
+        "R 10:00 calcs: prone stereo, I-125 seed placed at the coil clip. Second seed "
+        f"(R 6:00, separate site, ribbon clip) {when}; both seeds seen on the post CC/ML."
+    )
+    assert bool(facts.session_unclear) is unclear

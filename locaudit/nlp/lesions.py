@@ -87,6 +87,7 @@ AT_THE_TABLE = re.compile(r"\b(?:pairs?|unit|table|scouts?|attachment)\b", re.IG
 PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
 )
+BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
@@ -200,6 +201,7 @@ class LesionBuilder:
             # one line, or a first line that is a whole paragraph: the title, if any, is its
             # first sentence
             first_line_end = first_sent.end_char if first_sent is not None else 0
+        text, prev_end = note_text(doc), 0
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
                 continue
@@ -232,6 +234,17 @@ class LesionBuilder:
                 facts.separate_stated = True
             if section != focus_section or focus_age > self.focus_sentences:
                 focus, focus_section, focus_age = {}, section, 0
+            elif (
+                "label" in focus
+                and BLANK_LINE.search(text, prev_end, sent.start_char)
+                and any(m.label == "LOCATION" and m.value != "distance" for m in found)
+                and not any(m.label == "LESION" for m in found)
+            ):
+                # a blank line after 'Lesion 3: Side: N/A ...' ends that lesion's block: a
+                # paragraph below it that says its own place ('L 12:00 calcs ...') is not
+                # lesion 3's unless it names it
+                focus.pop("label")
+            prev_end = sent.start_char + len(sent.text.rstrip())
             focus_age += 1
             acts = any(m.label == "PLACE" and m.affirmed for m in found)
             undone = _undone(found, acts)
