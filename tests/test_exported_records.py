@@ -54,3 +54,33 @@ def test_a_break_in_the_log_still_puts_the_session_in_doubt(facts_of):
 def test_time_out_inside_a_report_is_no_record_part(nlp):
     doc = nlp("RADIOLOGY REPORT\nTime-out: performed. The left breast 2:00 wire was placed.")
     assert "ancillary" not in {name for _, _, name in doc._.locaudit_sections}
+
+
+def test_a_scheduling_document_places_nothing():
+    text = (
+        "HARROW VALLEY MEDICAL CENTER - BREAST IMAGING SCHEDULING\n"
+        "Requested procedure: Stereotactic wire localization LEFT breast x3\n"
+        "  (three sites: 2:00 DCIS, 3:00 ADH, 12:00 clip-marked calcifications)\n"
+        "Radiologist review: approved, 3 wires, allow 90 min table time."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_rad_path_correlation_headed_by_its_institution_places_nothing():
+    text = (
+        "ST. BRENDAN'S BREAST CENTER - RADIOLOGY-PATHOLOGY CORRELATION\n"
+        "Reference: stereotactic I-125 seed localization of two sites on 04/22/2025.\n"
+        "- Left 2:00 (site 1): IDC; seed and coil clip in specimen. Concordant.\n"
+        "- Left 10:00 (site 2): DCIS; seed and ribbon clip retrieved. Concordant."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_what_the_patient_was_brought_in_for_is_no_placement():
+    text = (
+        "STEREOTACTIC NEEDLE LOCALIZATION, RIGHT BREAST X2 - NOT PERFORMED\n"
+        "The patient was brought to the stereotactic suite for localization of two right "
+        "breast sites (10:00 and 2:00). During positioning she had a vasovagal episode. No "
+        "needle was introduced and no device was placed. Procedure cancelled."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

@@ -206,7 +206,7 @@ class LesionBuilder:
             if not found:
                 continue
             section = section_at(sections, sent.start_char)
-            if consult and section == "other":
+            if consult and section in ("other", "title"):  # a consult's procedure line is its plan
                 section = "history"
             if section in BODY_SECTIONS and POST_IMAGING.match(sent.text):
                 # 'Post procedure CC and ML mammogram: ribbon clip at the 11 o'clock biopsy site,
