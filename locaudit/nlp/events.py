@@ -531,15 +531,21 @@ def _spread(
         # as many places listed before as the lesions counted, one device at each
         anchors[:] = anchors * count
         numbered = count == labels_named
+        # (the places listed before had their own sides: not the last one said)
+        unsided = {"laterality": None, "laterality_span": None}
         return [
-            {"clock": None, "quadrant": v, "label": n + 1 if numbered else None}
+            {"clock": None, "quadrant": v, "label": n + 1 if numbered else None, **unsided}
             if isinstance(v, str)
-            else {"clock": v, "quadrant": None, "label": n + 1 if numbered else None}
+            else {"clock": v, "quadrant": None, "label": n + 1 if numbered else None, **unsided}
             for n, v in enumerate(listed)
         ]
     if count >= 2 and count == labels_seen and not values:
         anchors[:] = anchors * count
         return [{"label": n} for n in range(1, count + 1)]
+    if every and not values:
+        # 'Each site: scout, stereo pair, one I-125 seed' before any site is listed: how
+        # every lesion was done, a summary the lesions below fill from (no lesion of its own)
+        return [{"section": "summary"}]
     return []
 
 

@@ -1,0 +1,29 @@
+"""A lesion inventory: what is said of 'each site' and of the places listed before."""
+
+from __future__ import annotations
+
+import locaudit
+
+FOUR_SITES = (
+    "PROCEDURE: BILATERAL STEREOTACTIC I-125 SEED LOCALIZATION, FOUR SITES\n"
+    "Technique: Prone stereotactic table; the patient was repositioned once, between the left "
+    "and right breasts. Each site: scout, stereo pair, 18-gauge needle, one I-125 seed.\n"
+    "  Site 1  LEFT 2:00, 5 cm FN, coil clip          seed at clip\n"
+    "  Site 2  LEFT 10:00, 7 cm FN, ribbon clip       seed lateral to clip\n"
+    "  Site 3  RIGHT 8:00, 6 cm FN, cylinder clip     seed at clip\n"
+    "  Site 4  RIGHT 12:00, 3 cm FN, barbell clip     seed anterior to clip\n"
+    "The four sites are separately biopsied lesions, 4 cm or more apart.\n"
+    "Post bilateral CC/ML: four seeds, one at each clip."
+)
+
+
+def test_what_is_done_at_each_site_is_no_lesion_of_its_own(facts_of):
+    facts = facts_of(FOUR_SITES)
+    assert [(les.laterality, les.clock) for les in facts.lesions] == [
+        ("left", 2.0),
+        ("left", 10.0),
+        ("right", 8.0),
+        ("right", 0.0),
+    ]
+    record = locaudit.assess(FOUR_SITES)
+    assert (record.verdict, record.units_19284) == ("supported", 3)
