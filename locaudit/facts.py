@@ -61,5 +61,6 @@ class NoteFacts:
     separate_stated: bool = False  # 'two separate lesions', 'a distinct site'
     places_stated: int = 0  # distinct places the note names (clock faces, quadrants, depths)
     stated_count_span: Span | None = None
+    stated_count_in_body: bool = False  # said in the procedure, not only in a title or summary
     nonbreast_devices: list[Span] = field(default_factory=list)
     intraoperative: list[Span] = field(default_factory=list)  # placed by the surgeon in the OR

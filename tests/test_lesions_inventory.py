@@ -27,3 +27,13 @@ def test_what_is_done_at_each_site_is_no_lesion_of_its_own(facts_of):
     ]
     record = locaudit.assess(FOUR_SITES)
     assert (record.verdict, record.units_19284) == ("supported", 3)
+
+
+def test_the_procedures_own_count_governs_the_impressions(facts_of):
+    facts = facts_of(
+        "Procedure: Prone stereotactic table, left breast. Two lesions were localized in this "
+        "session.\nLesion 1: left 12:00, 3 cm FN. Stereo pair; I-125 seed deployed at the clip.\n"
+        "Lesion 2: left 4:00, 7 cm FN, separate. Stereo pair; I-125 seed deployed at the clip.\n"
+        "Impression: Stereotactic I-125 seed localization of three left breast lesions."
+    )
+    assert facts.stated_count == 2

@@ -844,8 +844,15 @@ class LesionBuilder:
                 and not any(0 <= m.start - d.end <= 1 for d in devices)  # 'wires x2' counts wires
             ):
                 value = count_value(m.text)
-                if value and value >= (facts.stated_count or 0):
+                in_body = section not in WEAK_SECTIONS
+                if value and (
+                    # the procedure's own count ('Two lesions were localized in this session')
+                    # governs a title's or impression's ('... of three lesions')
+                    (in_body and not facts.stated_count_in_body)
+                    or (in_body == facts.stated_count_in_body and value >= (facts.stated_count or 0))
+                ):
                     facts.stated_count, facts.stated_count_span = value, m.span
+                    facts.stated_count_in_body = in_body
 
 
 def _places_stated(mentions: list[Mention]) -> int:
