@@ -849,7 +849,9 @@ class LesionBuilder:
                     # the procedure's own count ('Two lesions were localized in this session')
                     # governs a title's or impression's ('... of three lesions')
                     (in_body and not facts.stated_count_in_body)
-                    or (in_body == facts.stated_count_in_body and value >= (facts.stated_count or 0))
+                    or (
+                        in_body == facts.stated_count_in_body and value >= (facts.stated_count or 0)
+                    )
                 ):
                     facts.stated_count, facts.stated_count_span = value, m.span
                     facts.stated_count_in_body = in_body
