@@ -84,3 +84,25 @@ def test_what_the_patient_was_brought_in_for_is_no_placement():
         "needle was introduced and no device was placed. Procedure cancelled."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_second_report_in_the_text_is_body_again(facts_of):
+    text = (
+        "REPORT 1\nSTEREOTACTIC NEEDLE LOCALIZATION RIGHT BREAST   07/11/2022\n"
+        "The right breast 7 o'clock calcifications were localized under stereotactic guidance "
+        "with a hookwire.\nIMPRESSION: Right breast 7 o'clock wire localization.\n\n"
+        "REPORT 2\nSTEREOTACTIC NEEDLE LOCALIZATION LEFT BREAST   07/11/2022\n"
+        "Performed immediately following the right breast localization, the patient remaining "
+        "on the prone table. Left breast 1 o'clock mass localized under stereotactic guidance "
+        "with a hookwire.\nIMPRESSION: Left breast 1 o'clock wire localization."
+    )
+    assert [les.laterality for les in facts_of(text).lesions] == ["right", "left"]
+
+
+def test_two_reports_dated_two_days_leave_the_session_open(facts_of):
+    text = (
+        "===== REPORT DATED FRIDAY 11/08/2024 =====\nRight 10 o'clock ribbon clip: prone "
+        "table, stereo pair, hookwire placed.\n\n===== REPORT DATED MONDAY 11/11/2024 =====\n"
+        "Left 5 o'clock coil clip: prone table, stereo pair, hookwire placed."
+    )
+    assert facts_of(text).session_unclear

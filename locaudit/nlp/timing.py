@@ -72,7 +72,9 @@ _REPORT_DATE = re.compile(
 )
 DATE_REACH = 40  # characters at most between such a date and the act after it
 _SERVICE_DATE = re.compile(
-    r"\b(?:dos|date of service)\b[ \t]*[:=-]?[ \t]*(\S*\d\S*)", re.IGNORECASE
+    r"\b(?:dos|date of service|date of (?:exam|examination|procedure)|exam date|procedure date"
+    r"|report dated(?:[ \t]+[a-z]+day)?)\b[ \t]*[:=-]?[ \t]*(\S*\d\S*)",
+    re.IGNORECASE,
 )
 
 
