@@ -43,6 +43,7 @@ _WORDS = {
     "single": 1,
     "same": 1,
     "two": 2,
+    "to": 2,  # speech recognition: 'to separate lesions' (only COUNT patterns read it)
     "three": 3,
     "four": 4,
     "five": 5,
