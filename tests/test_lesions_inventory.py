@@ -37,3 +37,16 @@ def test_the_procedures_own_count_governs_the_impressions(facts_of):
         "Impression: Stereotactic I-125 seed localization of three left breast lesions."
     )
     assert facts.stated_count == 2
+
+
+def test_a_hedged_same_segment_is_no_bracket_and_asks(facts_of):
+    text = (
+        "Left upper outer quadrant calcification, B5a on VAB (clip).\n"
+        "Wire 1 to the dominant cluster at 1 o'clock, 6 cm FN, at the clip. Wire 2 to what "
+        "appears to be a further group 15 mm medially, which may be part of the same segment. "
+        "Both on the upright stereotactic unit with stereo pairs."
+    )
+    facts = facts_of(text)
+    assert len(facts.lesions) == 2 and not any(les.bracketed for les in facts.lesions)
+    assert facts.separateness_unclear
+    assert locaudit.assess(text).verdict == "needs_review"

@@ -540,6 +540,17 @@ class LesionBuilder:
             (only,) = localizing
             lesions = lesions + [copy.deepcopy(only) for _ in range(several - 1)]
             facts.separateness_unclear.append(only.evidence[0])
+        elif len(localizing) == 1 and facts.separateness_unclear and not localizing[0].bracketed:
+            # 'Wire 1 to the dominant cluster ... Wire 2 to what appears to be a further group,
+            # which may be part of the same segment': the note doubts they are one lesion, so
+            # each device placed in the body is a lesion the decision asks about (R25)
+            placed = {
+                e.sentence
+                for e in w.events
+                if e.section not in WEAK_SECTIONS and e.device is not None and not e.intraop
+            }
+            (only,) = localizing
+            lesions = lesions + [copy.deepcopy(only) for _ in range(len(placed) - 1)]
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
