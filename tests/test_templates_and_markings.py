@@ -118,3 +118,16 @@ def test_a_device_placed_earlier_leaves_the_session_open(facts_of, when, unclear
         f"(R 6:00, separate site, ribbon clip) {when}; both seeds seen on the post CC/ML."
     )
     assert bool(facts.session_unclear) is unclear
+
+
+def test_a_side_heading_gives_its_block_the_side(facts_of):
+    facts = facts_of(
+        "GUIDANCE: Prone biopsy table, stereotactic targeting for each side.\n\n"
+        "RIGHT BREAST\n  Location: 10 o'clock, posterior depth, 8 cm FN\n  Device: Magseed x1\n\n"
+        "LEFT BREAST\n  Location: 4 o'clock, middle depth, 5 cm FN\n  Device: Magseed x1\n\n"
+        "Session: single, 13:05-13:50, both sides."
+    )
+    assert [(les.laterality, les.clock) for les in facts.lesions] == [
+        ("right", 10.0),
+        ("left", 4.0),
+    ]

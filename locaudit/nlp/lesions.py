@@ -711,12 +711,17 @@ class LesionBuilder:
             )
         ):
             kept = {k: v for k, v in focus.items() if k in CARRIED}
+            if focus.get("side_ahead") and "laterality" in focus:
+                # 'LEFT BREAST' heading its block, then 'Location: 4 o'clock': the side said
+                # just before, with no place of its own, is this place's
+                kept["laterality"] = focus["laterality"]
             at = focus.get("guidance_at")
             if at is not None and clock_distance(first, at) > self.clock_tolerance:
                 kept.pop("guidance", None)  # said of the lesion before only: not carried
             focus.clear()
             focus.update(kept, inherited=True)
         places = [m for m in found if m.label == "LOCATION"]
+        focus.pop("side_ahead", None)
         if places:
             focus["location"] = places
             # a sentence that lists lesions ('calcifications in the UOQ and a separate mass
@@ -746,6 +751,7 @@ class LesionBuilder:
                 and m.context.status != "negated"
             ):
                 focus["laterality"] = (m.value, m.span)
+                focus["side_ahead"] = not places
                 focus["side_on_table"] = any(
                     r.label == "REPOSITION" and r.value == "on_table" for r in found
                 )
