@@ -50,3 +50,19 @@ def test_a_hedged_same_segment_is_no_bracket_and_asks(facts_of):
     assert len(facts.lesions) == 2 and not any(les.bracketed for les in facts.lesions)
     assert facts.separateness_unclear
     assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_one_seed_at_each_target_is_one_per_target(facts_of):
+    facts = facts_of(
+        "Prone stereotactic table. The right breast was compressed for the 11:00 target and "
+        "then for the 8:00 target. For each, scout and stereo pair images were used. An "
+        "18-gauge seed needle was advanced and one I-125 seed was deployed at each target."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [8.0, 11.0]
+
+
+def test_counts_of_other_things_are_no_lesion_counts(facts_of):
+    facts = facts_of(
+        "Time-out: patient ID x2, aspirin held x5 days. Left 2:00: stereo pair, hookwire placed."
+    )
+    assert facts.stated_count is None

@@ -498,6 +498,8 @@ def _spread(
         if value is not None and value not in values:
             values.append(value)
     count = max(counts, default=0)
+    if count == 1 and EVERY.search(text, sent_span[0], sent_span[1]) is not None:
+        count = 0  # 'one I-125 seed was deployed at each': one per place, not one in all
     if len(values) >= 2 and count in (0, len(values)):
         kind = anchors[0][0]
         if clocks[0] in found:  # each event reads its side etc. beside its own clock
