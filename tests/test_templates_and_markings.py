@@ -131,3 +131,32 @@ def test_a_side_heading_gives_its_block_the_side(facts_of):
         ("right", 10.0),
         ("left", 4.0),
     ]
+
+
+def test_quoted_csv_cells_are_read_as_cells(facts_of):
+    facts = facts_of(
+        '"Lesion","Laterality","Position","Device","Guidance"\n'
+        '"1","Right","UOQ, 10 o\'clock, 6 cm FN","Kopans wire, 9 cm","Stereotactic, prone"\n'
+        '"2","Right","LIQ, 4 o\'clock, 5 cm FN","I-125 seed (0.22 mCi)","Stereotactic, prone"\n'
+        '"Both lesions localized during this session. Separate quadrants."'
+    )
+    assert [(les.laterality, les.clock, les.devices) for les in facts.lesions] == [
+        ("right", 10.0, ["wire"]),
+        ("right", 4.0, ["radioactive_seed"]),
+    ]
+
+
+def test_a_seed_log_is_no_seed(facts_of):
+    facts = facts_of(
+        "Lesion 1: left 1:00, ribbon clip, stereo pair, I-125 seed deployed at the clip.\n"
+        "Lesion 2: left 7:00, coil clip, stereo pair.\nSeed log completed."
+    )
+    assert [les.devices for les in facts.lesions if les.label == 2] in ([], [[]])
+
+
+def test_a_site_done_when_the_patient_came_back_leaves_the_session_open(facts_of):
+    facts = facts_of(
+        "Prone, LT, stereo pair on coil clip, I-125 seed deposited at 3:00. Pt asked to stop.\n"
+        "11:00 site: done when pt came back. Stereo pair on ribbon clip, 2nd I-125 seed deposited."
+    )
+    assert facts.session_unclear

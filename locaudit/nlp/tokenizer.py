@@ -3,8 +3,8 @@
 EHR exports often carry RTF remnants (``4:00\\par``, ``ROARK\\tab``, ``PROCEDURE:\\b0``). Left
 glued to the word before them they hide clock faces and headers from the patterns, and the
 note must not be rewritten (evidence offsets point into the original text), so the tokenizer
-splits them off instead. The same holds for HTML tags ('depth.<br/>Lesion 2') and database keys
-('SITE_1_LOCATION=1:00', 'Lesion1.Laterality: Right').
+splits them off instead. The same holds for HTML tags ('depth.<br/>Lesion 2'), database keys
+('SITE_1_LOCATION=1:00', 'Lesion1.Laterality: Right') and quoted CSV cells ('"1","Right"').
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ KEY_VALUE = r"(?<=[A-Za-z0-9_])=(?=\S)"  # 'SITE_1_LOCATION=1:00' from database 
 KEY_PATH = r"(?<=[A-Za-z0-9_])\.(?=[A-Z][a-z])"  # 'Lesion1.Laterality:' (not 'U.S.')
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,10}\s*/?>"  # '<br/>', '<p>', '</td>' in HTML exports
 BEFORE_TAG = r"(?<=\w)[.,:;](?=</?[A-Za-z])"  # 'depth.<br/>Lesion 2'
+CSV_CELLS = r'"[,;\t]"'  # '"1","Right","UOQ, 10 o'clock"': quoted cells of a CSV export
 
 
 @registry.tokenizers("locaudit.tokenizer.v1")
@@ -36,7 +37,7 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         defaults = English.Defaults
         prefixes = [HTML_TAG, *(defaults.prefixes or [])]
         suffixes = [RTF_CONTROL + "$", HTML_TAG + "$", *(defaults.suffixes or [])]
-        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH]
+        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH, CSV_CELLS]
         infixes = [*exports, *(defaults.infixes or [])]
         return Tokenizer(
             nlp.vocab,
