@@ -147,11 +147,12 @@ def test_quoted_csv_cells_are_read_as_cells(facts_of):
 
 
 def test_a_seed_log_is_no_seed(facts_of):
-    facts = facts_of(
+    text = (
         "Lesion 1: left 1:00, ribbon clip, stereo pair, I-125 seed deployed at the clip.\n"
-        "Lesion 2: left 7:00, coil clip, stereo pair.\nSeed log completed."
+        "Lesion 2: left 7:00, coil clip, stereo pair.\nSeed {what}."
     )
-    assert [les.devices for les in facts.lesions if les.label == 2] in ([], [[]])
+    assert [les.label for les in facts_of(text.format(what="log completed")).lesions] == [1]
+    assert [les.label for les in facts_of(text.format(what="placed")).lesions] == [1, 2]
 
 
 def test_a_site_done_when_the_patient_came_back_leaves_the_session_open(facts_of):
