@@ -161,3 +161,34 @@ def test_a_site_done_when_the_patient_came_back_leaves_the_session_open(facts_of
         "11:00 site: done when pt came back. Stereo pair on ribbon clip, 2nd I-125 seed deposited."
     )
     assert facts.session_unclear
+
+
+def test_a_lesion_table_under_a_findings_heading_is_the_body(nlp, facts_of):
+    text = (
+        "Exam: MG STEREO LOC BREAST BILAT\n\nFindings\nLesion\nLaterality\nLocation\n"
+        "Localization device\nGuidance\n1\nRight\n10 o'clock, 7 cm from nipple\nMagseed\n"
+        "Stereotactic, prone\n2\nLeft\n1 o'clock, 5 cm from nipple\nMagseed\nStereotactic, prone\n"
+        "\nImpression\nBilateral stereotactic Magseed localization, one lesion in each breast."
+    )
+    names = [name for _, _, name in nlp(text)._.locaudit_sections]
+    assert "procedure" in names
+    assert [les.laterality for les in facts_of(text).lesions] == ["right", "left"]
+
+
+def test_a_booking_list_with_a_device_column_places_nothing():
+    text = (
+        "### Breast Imaging - Localization Schedule for 2025-08-05\n\n"
+        "| Time | Patient | Side | Lesions | Device | Guidance |\n|---|---|---|---|---|---|\n"
+        "| 07:15 | Delmonico, Rue | L | 2 (2:00, 6:00) | wire x2 | stereo |\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_block_field_that_denies_its_lesion_leaves_the_others(facts_of):
+    facts = facts_of(
+        "Lesion 1\n  Side: Left\n  Location: 2:00, 6 cm FN\n  Guidance: stereotactic, prone\n"
+        "  Device: Magseed\n  Result: seed 2 mm from clip on CC/ML\n"
+        "Lesion 2\n  Side: Left\n  Location: 8:00, 4 cm FN\n  Device: none\n"
+        "  Result: not placed - vasovagal episode after the stereo pair."
+    )
+    assert [(les.label, les.clock) for les in facts.lesions] == [(1, 2.0)]

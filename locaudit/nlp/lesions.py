@@ -87,6 +87,8 @@ AT_THE_TABLE = re.compile(r"\b(?:pairs?|unit|table|scouts?|attachment)\b", re.IG
 PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
 )
+# a field of a lesion's block ('  Result: not placed - vasovagal episode')
+BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
@@ -253,7 +255,17 @@ class LesionBuilder:
                 and any(m.label == "PLACE" and m.context.status == "negated" for m in found)
                 and not any(m.label in ("LESION", "LOCATION", "BRACKET") for m in found)
             ):
-                denied = True  # 'No needle placed.', 'no localization performed'
+                if (
+                    focus.get("label") is not None
+                    and section in BODY_SECTIONS
+                    and BLOCK_FIELD.match(sent.text) is not None
+                    and not any(m.label == "DEVICE" for m in found)
+                ):
+                    # 'Lesion 2 ... Result: not placed - vasovagal episode': that lesion got
+                    # nothing, not the whole procedure
+                    retracted.add(focus["label"])
+                else:
+                    denied = True  # 'No needle placed.', 'no localization performed'
             labels = [
                 m
                 for m in found

@@ -64,6 +64,63 @@ def _versions(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
+# the column names of a table that lists the lesions localized, one row each
+_COLUMNS = frozenset(
+    {
+        "lesion",
+        "site",
+        "target",
+        "side",
+        "laterality",
+        "location",
+        "clock",
+        "position",
+        "device",
+        "devices",
+        "guidance",
+        "modality",
+        "status",
+        "placed",
+        "result",
+    }
+)
+_SIDE_OR_PLACE = frozenset({"side", "laterality", "location", "clock", "position"})
+_CELL = re.compile(r"[A-Za-z]+")
+
+
+def _lesion_tables(text: str) -> list[int]:
+    """Where a table of the lesions localized begins: a header row naming a device column and
+    a side or place column ('| Site | Side | Clock | Device |', '"Lesion","Laterality",...',
+    tab-separated, or an HTML table flattened one cell per line). Such a table is what was done
+    (the body), even under a 'Findings' heading."""
+    if "evice" not in text:
+        return []
+    out: list[int] = []
+    lines = text.split("\n")
+    offset = 0
+    run: list[tuple[int, set[str]]] = []  # consecutive one-cell lines (a flattened table)
+    for line in lines:
+        words = {w.lower() for w in _CELL.findall(line)}
+        cells = [c for c in re.split(r"[|\t]|\",\"|,(?=\s*\"?[A-Z])", line) if c.strip(' "-')]
+        named = words & _COLUMNS
+        if (
+            len(cells) >= 3
+            and named & {"device", "devices"}
+            and named & _SIDE_OR_PLACE
+            and len(words - _COLUMNS) <= len(cells)
+        ):
+            out.append(offset)
+        if 0 < len(words) <= 3 and words & _COLUMNS and len(line) <= 30:
+            run.append((offset, words))
+        else:
+            found = set().union(*(w for _, w in run)) if run else set()
+            if len(run) >= 3 and found & {"device", "devices"} and found & _SIDE_OR_PLACE:
+                out.append(run[0][0])
+            run = []
+        offset += len(line) + 1
+    return out
+
+
 def _ancillary(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """An exported record's technologist log, nursing notes, supply log and vitals are ancillary
     only beside a radiologist's report of its own; without one they are the documentation (the
@@ -110,6 +167,9 @@ class Sections:
                     continue  # a page header an EHR export repeats mid-note
                 titles.add(line.strip())
             marks.append((match.start(), name))
+        tables = _lesion_tables(text)
+        if tables and all(name != "consult" for _, name in marks):  # (not a booking list)
+            marks = sorted(marks + [(start, "procedure") for start in tables])
         if not marks or marks[0][0] > 0:
             marks.insert(0, (0, "other"))
         out = []
