@@ -106,3 +106,15 @@ def test_two_reports_dated_two_days_leave_the_session_open(facts_of):
         "Left 5 o'clock coil clip: prone table, stereo pair, hookwire placed."
     )
     assert facts_of(text).session_unclear
+
+
+def test_an_addendum_that_denies_bracketing_withdraws_no_site():
+    text = (
+        "TECHNOLOGIST NOTE\nStereo wire loc R breast.\nWire 1: R 11:00, 6 cm FN - HydroMARK clip. "
+        "Stereo pair.\nWire 2 (bracketing): R 2:00, 6 cm FN - coil clip. Stereo pair.\n\n"
+        "RADIOLOGIST ADDENDUM\nAgree except for the word 'bracketing'. These are two separate "
+        "lesions, not one bracketed lesion: 11:00 is the IDC and 2:00 is a separate ADH site, "
+        "about 4 cm apart. Each lesion received its own wire."
+    )
+    record = locaudit.assess(text)
+    assert (record.verdict, record.units_19284) == ("supported", 1)

@@ -408,8 +408,13 @@ class LesionBuilder:
                 if 1 in counts and any(m.label in ("BRACKET", "DEVICE") for m in found):
                     # 'Amendment: both wires mark ONE lesion', '... bracketing, single lesion'
                     one_amended = True
-                if any(m.label == "PLACE" and m.context.status == "negated" for m in found):
-                    # 'Correction: the 2:00 Magseed was NOT placed today.'
+                brackets = {m.span for m in found if m.label == "BRACKET"}
+                if any(
+                    m.label == "PLACE" and m.context.status == "negated" and m.span not in brackets
+                    for m in found
+                ):
+                    # 'Correction: the 2:00 Magseed was NOT placed today.' (not 'two separate
+                    # lesions, not one bracketed lesion: 11:00 ... and 2:00 ...')
                     retracted_clocks.extend(clock_values(found))
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
