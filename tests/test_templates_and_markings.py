@@ -192,3 +192,19 @@ def test_a_block_field_that_denies_its_lesion_leaves_the_others(facts_of):
         "  Result: not placed - vasovagal episode after the stereo pair."
     )
     assert [(les.label, les.clock) for les in facts.lesions] == [(1, 2.0)]
+
+
+def test_a_clip_in_a_device_field_is_placed(facts_of):
+    text = (
+        "Procedure: Stereotactic localization device placement\nPosition: prone\n\n"
+        "Site A\n  Side: Right   Clock: 10:00   FN: 7 cm\n  Device type: clip   Brand: SecurMark\n"
+        "Site B\n  Side: Right   Clock: 6:00    FN: 4 cm\n  Device type: clip   Brand: SecurMark\n"
+        "Tissue sampling: none\nComments: Sites A and B are separate tumors; both marked this "
+        "session under stereotactic guidance."
+    )
+    assert [(les.clock, les.devices) for les in facts_of(text).lesions] == [
+        (10.0, ["clip"]),
+        (6.0, ["clip"]),
+    ]
+    # a clip named in a sentence with no field before it is still only a target
+    assert facts_of("Right 10:00: ribbon clip. Right 6:00: barbell clip.").lesions == []

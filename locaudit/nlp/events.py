@@ -140,6 +140,15 @@ def sentence_events(
         if section not in BODY_SECTIONS or not how:
             return []
         devices = [d for d in localizing if not d.definite]
+        # 'Device type: clip   Brand: SecurMark': a form's device field names what was placed
+        devices += [
+            d
+            for d in found
+            if d.label == "DEVICE"
+            and d.affirmed
+            and d.value in MARKERS
+            and _in_device_field(doc, d)
+        ][:1]
         if any(m.label == "BIOPSY" and m.affirmed and _sampled_now(doc, m) for m in found):
             # '9g VAB x8 + ribbon clip': the clip left by this line's biopsy
             devices += [
@@ -805,6 +814,17 @@ def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
 TARGET_PREPOSITIONS = frozenset(
     {"at", "to", "beyond", "near", "from", "adjacent", "through", "into", "past", "toward"}
 )
+
+
+DEVICE_FIELDS = frozenset({"device", "devices", "type", "marker", "markers", "localizer"})
+
+
+def _in_device_field(doc: Doc, device: Mention) -> bool:
+    """'Device type: clip', 'Device: HydroMARK clip', 'Marker: UltraCor Twirl': the device is
+    the value of a form's device field (a field label and its colon just before it)."""
+    lowers = note_lowers(doc)
+    i = device.start - 1
+    return i >= 1 and lowers[i] == ":" and lowers[i - 1] in DEVICE_FIELDS
 
 
 def _aimed_at(doc: Doc, device: Mention) -> bool:
