@@ -118,3 +118,32 @@ def test_an_addendum_that_denies_bracketing_withdraws_no_site():
     )
     record = locaudit.assess(text)
     assert (record.verdict, record.units_19284) == ("supported", 1)
+
+
+def test_a_device_placed_earlier_stays_a_lesion_whose_session_is_asked(facts_of):
+    text = (
+        "MAMMOGRAM: At 9:00, the barbell clip and an I-125 seed are seen; the 9:00 seed was "
+        "placed earlier under stereotactic guidance.\nPROCEDURE: Prone table, stereo pair of the "
+        "right 3:00 coil clip, I-125 seed deployed 1 mm from the clip."
+    )
+    facts = facts_of(text)
+    assert sorted(les.clock for les in facts.lesions) == [3.0, 9.0]
+    assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_post_localization_mammogram_or_a_pointer_to_another_report_places_nothing():
+    assert (
+        locaudit.assess(
+            "post localization mammogram lift breast\nthe two stereotactic wires placed earlier "
+            "this morning at the left 12 o'clock and 3 o'clock sites were imaged"
+        ).verdict
+        == "not_applicable"
+    )
+    assert (
+        locaudit.assess(
+            "Post-localization left CC and ML views. Two wires are present, at the 1:00 and 5:00 "
+            "clip sites, placed earlier today under stereotactic guidance (see separate "
+            "procedure report)."
+        ).verdict
+        == "not_applicable"
+    )
