@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import locaudit
 
 FOUR_SITES = (
@@ -66,3 +68,23 @@ def test_counts_of_other_things_are_no_lesion_counts(facts_of):
         "Time-out: patient ID x2, aspirin held x5 days. Left 2:00: stereo pair, hookwire placed."
     )
     assert facts.stated_count is None
+
+
+@pytest.mark.parametrize(
+    "hedge",
+    [
+        "these calcifications may represent extension of the 11:00 group",
+        "the 12:00 calcifications are possibly contiguous with the 11:00 group",
+    ],
+)
+def test_hedged_continuity_asks_about_separateness(facts_of, hedge):
+    facts = facts_of(
+        "Left 11:00 calcifications: stereo pair, Magseed deployed. Left 12:00 calcifications: "
+        f"stereo pair, Magseed deployed. Note: {hedge}."
+    )
+    assert facts.separateness_unclear
+
+
+def test_rather_than_a_second_operation_is_no_doubt(facts_of):
+    facts = facts_of("She chose lumpectomy rather than a second mastectomy. Left 2:00: seed placed.")
+    assert not facts.separateness_unclear
