@@ -86,5 +86,7 @@ def test_hedged_continuity_asks_about_separateness(facts_of, hedge):
 
 
 def test_rather_than_a_second_operation_is_no_doubt(facts_of):
-    facts = facts_of("She chose lumpectomy rather than a second mastectomy. Left 2:00: seed placed.")
+    facts = facts_of(
+        "She chose lumpectomy rather than a second mastectomy. Left 2:00: seed placed."
+    )
     assert not facts.separateness_unclear
