@@ -147,3 +147,11 @@ def test_a_post_localization_mammogram_or_a_pointer_to_another_report_places_not
         ).verdict
         == "not_applicable"
     )
+
+
+def test_consent_obtained_ends_a_history_paragraph(nlp):
+    doc = nlp(
+        "The patient is a 55-year-old woman with biopsy-proven DCIS in the left upper outer "
+        "quadrant. Consent obtained, timeout done. Prone table. One wire was placed."
+    )
+    assert [name for _, _, name in doc._.locaudit_sections] == ["history", "other"]

@@ -33,7 +33,8 @@ _PARAGRAPH_END = re.compile(
     r"|(?i:[LR]|left|right|lt|rt)\.?[ \t]+\d{1,2}(?::\d{2})?[ \t]*(?i:o'clock)?[ \t]*:"
     r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout)\b))"
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
-    r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has)|"
+    r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has|obtained|signed)|"
+    r"time[- ]?out (?:done|performed|completed)|"
     r"(?:a )?time[- ]?out (?:was|is)|after (?:informed |written )?consent|"
     r"(?:the patient|she|pt) was (?:placed|positioned|brought)|"
     # 'After we went over the risks and she signed consent, we put her prone ...'
