@@ -155,3 +155,14 @@ def test_consent_obtained_ends_a_history_paragraph(nlp):
         "quadrant. Consent obtained, timeout done. Prone table. One wire was placed."
     )
     assert [name for _, _, name in doc._.locaudit_sections] == ["history", "other"]
+
+
+def test_a_patient_who_returned_to_the_department_between_sites_leaves_the_session_open(facts_of):
+    text = (
+        "Site 1, left 1:00: prone stereotactic table, stereo pair, Kopans wire placed.\n"
+        "The patient went to Nuclear Medicine for lymphoscintigraphy. She {how} at 10:40.\n"
+        "Site 2, left 9:00: stereo pair, second Kopans wire placed, a separate lesion."
+    )
+    assert facts_of(text.format(how="returned to the breast imaging department")).session_unclear
+    # brought to a room for the first time is no return
+    assert not facts_of(text.format(how="was brought to the stereotactic suite")).session_unclear
