@@ -90,3 +90,17 @@ def test_rather_than_a_second_operation_is_no_doubt(facts_of):
         "She chose lumpectomy rather than a second mastectomy. Left 2:00: seed placed."
     )
     assert not facts.separateness_unclear
+
+
+def test_the_former_and_the_latter_point_back_to_the_findings_in_order(facts_of):
+    facts = facts_of(
+        "Stereotactic localization, left breast, two targets.\nHistory: distortion in the left "
+        "lower inner quadrant and asymmetry in the left upper outer quadrant, separate findings."
+        "\nProcedure: The distortion was targeted through an inferior approach and the asymmetry "
+        "through a lateral approach, each on its own stereo pair. The former was localized with a "
+        "7 cm hookwire and the latter with a Magseed."
+    )
+    assert sorted((les.finding, les.devices[0]) for les in facts.lesions) == [
+        ("asymmetry", "magnetic_seed"),
+        ("distortion", "wire"),
+    ]

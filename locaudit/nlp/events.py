@@ -324,6 +324,7 @@ def sentence_events(
             event.clock = event.quadrant = event.depth = event.nipple_cm = None
             event.location = []
         events.append(event)
+    _former_latter(events, lowers, sent_span, doc, focus)
     # merge duplicates: several device words for one placement ('Kopans wire ... hookwire')
     merged: list[Event] = []
     for event in events:
@@ -333,6 +334,30 @@ def sentence_events(
         elif event.device and event.device != twin.device:
             merged.append(event)  # two device types at one lesion: grouping joins them
     return merged
+
+
+def _former_latter(
+    events: list[Event], lowers: list[str], sent_span: tuple[int, int], doc: Doc, focus: dict
+) -> None:
+    """'The distortion was targeted ... and the asymmetry ... The former was localized with a
+    hookwire and the latter with a Magseed': each device is the finding it points back to."""
+    kinds = focus.get("kinds_listed") or []
+    if len(events) != 2 or len(kinds) != 2 or any(e.finding for e in events):
+        return
+    first = doc.char_span(*sent_span, alignment_mode="expand")
+    if first is None:
+        return
+    words = lowers[first.start : first.end]
+    if "former" not in words or "latter" not in words:
+        return
+    former = first.start + words.index("former")
+    latter = first.start + words.index("latter")
+    for event in events:  # the one said last before the device ('the latter with a Magseed')
+        before = [
+            (at, kind) for at, kind in ((former, kinds[0]), (latter, kinds[1])) if at < event.anchor
+        ]
+        if before:
+            event.finding = max(before)[1]
 
 
 def is_summary(found: list[Mention]) -> bool:

@@ -792,6 +792,9 @@ class LesionBuilder:
             focus["finding"] = named_kinds.pop()
         elif named_kinds:
             focus.pop("finding", None)  # 'the calcifications and the mass': neither
+            # in the order said, for 'the former ... the latter' in the next sentence
+            ordered = [finding_kind(m) for m in found if finding_kind(m)]
+            focus["kinds_listed"] = list(dict.fromkeys(ordered))
         # the latest guidance said wins: 'Targeted by tomosynthesis alone' after the first
         # lesion's stereo pair; within one sentence a real modality beats tomosynthesis
         # (what the sentence said before a move to another room or unit is left behind)
