@@ -166,3 +166,17 @@ def test_a_patient_who_returned_to_the_department_between_sites_leaves_the_sessi
     assert facts_of(text.format(how="returned to the breast imaging department")).session_unclear
     # brought to a room for the first time is no return
     assert not facts_of(text.format(how="was brought to the stereotactic suite")).session_unclear
+
+
+def test_a_seed_reconciliation_record_places_nothing():
+    text = (
+        "RADIATION SAFETY - I-125 SEED RECONCILIATION\nSeeds implanted: 3 (02/06/2025, Breast "
+        "Imaging)\nRetrieved in pathology: specimen R-1 (right) 2 seeds; specimen L-1 (left) 1 seed."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+    # a report's own 'Seed reconciliation:' line is a field, not such a record
+    report = (
+        "Left 2:00: prone stereotactic table, stereo pair, I-125 seed deployed. Right 9:00: "
+        "stereo pair, I-125 seed deployed, separate lesion.\nSeed reconciliation: completed."
+    )
+    assert locaudit.assess(report).verdict == "supported"
