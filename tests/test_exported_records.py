@@ -171,7 +171,7 @@ def test_a_patient_who_returned_to_the_department_between_sites_leaves_the_sessi
 def test_a_seed_reconciliation_record_places_nothing():
     text = (
         "RADIATION SAFETY - I-125 SEED RECONCILIATION\nSeeds implanted: 3 (02/06/2025, Breast "
-        "Imaging)\nRetrieved in pathology: specimen R-1 (right) 2 seeds; specimen L-1 (left) 1 seed."
+        "Imaging)\nRetrieved in pathology: specimen R-1 (right) 2 seeds; specimen L-1 1 seed."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
     # a report's own 'Seed reconciliation:' line is a field, not such a record
