@@ -180,3 +180,13 @@ def test_a_seed_reconciliation_record_places_nothing():
         "stereo pair, I-125 seed deployed, separate lesion.\nSeed reconciliation: completed."
     )
     assert locaudit.assess(report).verdict == "supported"
+
+
+def test_a_device_stamped_after_the_recorded_end_leaves_the_session_open(facts_of):
+    text = (
+        "Procedure start 08:31. Procedure end 09:02.\nSeed 1, left breast 3:00: prone "
+        "stereotactic, stereo pair, I-125 seed (0.201 mCi) at 08:44.\nSeed 2, left breast 9:00, "
+        "separate lesion: stereo pair, I-125 seed (0.197 mCi) at {time}."
+    )
+    assert facts_of(text.format(time="09:47")).session_unclear
+    assert not facts_of(text.format(time="08:58")).session_unclear

@@ -41,6 +41,10 @@ _TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 # 'placed at 13:35'), a time that opens a line, the recorded end ('End 08:20'), and the dates
 # of service ('DOS 03/12/2025', 'Date of service: ...').
 _AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])")
+# a device stamped with its time ('I-125 seed (0.197 mCi) at 09:47'): 'at' and a colon required
+_AT_AFTER_DEVICE = re.compile(
+    r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?(?:at|@)[ \t]*(\d{1,2}:\d{2})(?![\d:])"
+)
 _LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?![\d:])", re.MULTILINE)
 _LINE_END = re.compile(  # '1003 Procedure end. Post CC/ML.'
     r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?\b(?:end|ended|finished|complete)\b",
@@ -154,6 +158,12 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     stamped: list[tuple[int, int]] = []
     for m in acts:
         match = _AFTER_ACT.match(text, m.end_char)
+        if match is not None:
+            value = _minutes(match.group(1))
+            if value is not None:
+                stamped.append((value, match.start(1)))
+    for m in devices:
+        match = _AT_AFTER_DEVICE.match(text, m.end_char)
         if match is not None:
             value = _minutes(match.group(1))
             if value is not None:
