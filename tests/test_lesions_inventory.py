@@ -104,3 +104,16 @@ def test_the_former_and_the_latter_point_back_to_the_findings_in_order(facts_of)
         ("asymmetry", "magnetic_seed"),
         ("distortion", "wire"),
     ]
+
+
+def test_a_stated_count_splits_placements_joined_by_what_they_share(facts_of):
+    text = (
+        "PROCEDURE: Stereotactic wire localization of two separate lesions in the right breast.\n"
+        "The patient was placed prone on the stereotactic table, right breast in CC compression. "
+        "A stereo pair was obtained and a hookwire was deployed at the coil clip. After a new "
+        "stereo pair, a hookwire was deployed at the {second} clip."
+    )
+    assert len(facts_of(text.format(second="ribbon")).lesions) == 2
+    # without the stated count the two placements stay joined
+    unstated = text.replace("of two separate lesions ", "").format(second="ribbon")
+    assert len(facts_of(unstated).lesions) == 1

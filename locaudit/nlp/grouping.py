@@ -11,6 +11,8 @@ the text.
 
 from __future__ import annotations
 
+import copy
+
 from locaudit.facts import LesionFact
 from locaudit.nlp.events import WEAK_SECTIONS, Event
 from locaudit.nlp.mentions import DEVICE_ORDER, MARKERS
@@ -25,6 +27,10 @@ class LesionGrouper:
         self.clock_tolerance = clock_tolerance
         self._later: set[int] = set()  # id(lesion) opened as 'the second lesion' or later
         self._stated: int | None = None  # the number of lesions the note states
+        # set for a second pass when the note states more lesions than the first found: a
+        # device placed in another sentence of the body then joins no lesion that already has
+        # one, unless it names that lesion (label, clock face, clip)
+        self._strict = False
 
     def group(
         self,
@@ -95,6 +101,24 @@ class LesionGrouper:
             lesion.device_named = bool(lesion.devices)
             if lesion.biopsy_evidence and lesion.devices and set(lesion.devices) <= MARKERS:
                 lesion.purpose = "biopsy_marker"
+        if (
+            not self._strict
+            and stated is not None
+            and len(lesions) < stated
+            and not any(e.bracket or e.correction for e in events)
+        ):
+            # 'two separate lesions' and one found: the placements were joined by what they
+            # share (the breast, the table); read each body placement as its own lesion
+            self._strict = True
+            try:
+                again = self.group(
+                    [copy.copy(e) for e in events], default_side, default_guidance, stated,
+                    sides_settled,
+                )  # fmt: skip
+            finally:
+                self._strict = False
+            if len(lesions) < len(again) <= stated:
+                return again
         return lesions
 
     def _place(
@@ -143,6 +167,24 @@ class LesionGrouper:
     ) -> LesionFact | None:
         """The lesion an event belongs to, or None for a new one: by the named clip it was
         aimed at, its label, its place, or else the latest lesion it fits."""
+        target = self._target_of(event, lesions, where, weak)
+        if (
+            self._strict
+            and target is not None
+            and not weak
+            and event.device is not None
+            and target.devices
+            and event.sentence not in target.evidence
+            and not (event.label is not None and target.label == event.label)
+            and not _same_spot(target, event)
+            and not (event.marker and target.marker == event.marker)
+        ):
+            return None
+        return target
+
+    def _target_of(
+        self, event: Event, lesions: list[LesionFact], where: dict[int, int], weak: bool
+    ) -> LesionFact | None:
         if event.marker and event.label is None:
             # 'Left tag at the cylinder clip': the lesion whose named clip it is
             for les in lesions:
