@@ -41,6 +41,7 @@ ConceptLabel = Literal[
     "RETRACT",  # a spoken self-correction: the mention said just before it is withdrawn
     "REPOSITION",  # the patient or breast was repositioned: the breast on the table may change
     "REPLACED",  # a device was displaced and replaced: the new one marks the same lesion
+    "ELSEWHERE",  # the placement is reported in another document ('reported separately')
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

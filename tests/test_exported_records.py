@@ -190,3 +190,28 @@ def test_a_device_stamped_after_the_recorded_end_leaves_the_session_open(facts_o
     )
     assert facts_of(text.format(time="09:47")).session_unclear
     assert not facts_of(text.format(time="08:58")).session_unclear
+
+
+def test_hl7_result_segments_are_read_line_by_line(nlp, facts_of):
+    text = (
+        "MSH|^~\\&|RADPRO|HVI|EPIC|HVH|20250312101522||ORU^R01|MSG1|P|2.5.1\n"
+        "OBX|1|TX|RPT^REPORT||EXAM: STEREOTACTIC MAGSEED LOCALIZATION, RIGHT BREAST||||||F\n"
+        "OBX|2|TX|RPT^REPORT||PROCEDURE: Prone stereotactic table, right breast.||||||F\n"
+        "OBX|3|TX|RPT^REPORT||Lesion 1, right 9:00: stereo pair, a Magseed was deployed.||||||F\n"
+        "OBX|4|TX|RPT^REPORT||Lesion 2, right 1:00: new stereo pair on the coil clip,||||||F\n"
+        "OBX|5|TX|RPT^REPORT||second Magseed deployed.||||||F\n"
+        "OBX|6|TX|RPT^REPORT||IMPRESSION: Magseed localization of two separate lesions.||||||F"
+    )
+    names = [name for _, _, name in nlp(text)._.locaudit_sections]
+    assert names[-1] == "impression" and "procedure" in names
+    assert [les.clock for les in facts_of(text).lesions] == [9.0, 1.0]
+
+
+def test_a_post_procedure_mammogram_pointing_to_the_procedure_report_places_nothing():
+    text = (
+        "EXAM: Left mammogram, post localization (CC and 90 degree lateral).\n"
+        "COMPARISON: Stereotactic localization earlier today, reported separately.\n"
+        "FINDINGS: Two localization wires are present in the left breast, at 12:00 and 3:00.\n"
+        "IMPRESSION: Satisfactory position of two left breast wires."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

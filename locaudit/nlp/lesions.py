@@ -591,6 +591,10 @@ class LesionBuilder:
         ]
         fills.devices_from_list(lesions, body_devices, doc)
         body = any(e.section not in WEAK_SECTIONS for e in w.events)
+        if not body and any(m.label == "ELSEWHERE" and m.affirmed for m in mentions):
+            # a post-procedure mammogram: 'Two wires are present ... See the procedure report
+            # for placement details': it restates placements another report documents
+            return []
         if w.withdrawn or (facts.negated_placements and (not body or (w.denied and not w.acted))):
             # 'STX LOC WIRE RT BREAST x2 ... Procedure not performed', 'Pulled: SAVI SCOUT x2
             # ... No needle placed': a title or a device list is no placement

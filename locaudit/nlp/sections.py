@@ -45,6 +45,8 @@ _PARAGRAPH_END = re.compile(
 # header
 _LINE_PREFIX = (
     r"^[ \t]*(?:\\[a-z]{1,12}-?[0-9]{0,4}[ \t]*|</?[a-z]{1,6}/?>[ \t]*)*"
+    # an HL7 result segment's fields before its text ('OBX|3|TX|GDT^Report||FINDINGS: ...')
+    r"(?:OBX\|\d{1,3}\|[A-Z]{2}\|[^|\n]{0,40}\|[^|\n]{0,20}\|)?"
     r"(?:[-*•#>|=]+|\d{1,2}[.)])?[ \t]*(?:&nbsp;)?[ \t]*"
 )
 

@@ -4,7 +4,8 @@ EHR exports often carry RTF remnants (``4:00\\par``, ``ROARK\\tab``, ``PROCEDURE
 glued to the word before them they hide clock faces and headers from the patterns, and the
 note must not be rewritten (evidence offsets point into the original text), so the tokenizer
 splits them off instead. The same holds for HTML tags ('depth.<br/>Lesion 2'), database keys
-('SITE_1_LOCATION=1:00', 'Lesion1.Laterality: Right') and quoted CSV cells ('"1","Right"').
+('SITE_1_LOCATION=1:00', 'Lesion1.Laterality: Right'), quoted CSV cells ('"1","Right"') and
+HL7 fields ('OBX|8|TX|...||second Magseed deployed.||||||F').
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ KEY_PATH = r"(?<=[A-Za-z0-9_])\.(?=[A-Z][a-z])"  # 'Lesion1.Laterality:' (not 'U
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,10}\s*/?>"  # '<br/>', '<p>', '</td>' in HTML exports
 BEFORE_TAG = r"(?<=\w)[.,:;](?=</?[A-Za-z])"  # 'depth.<br/>Lesion 2'
 CSV_CELLS = r'"[,;\t]"'  # '"1","Right","UOQ, 10 o'clock"': quoted cells of a CSV export
+PIPES = r"\|+"  # 'REPORT||second Magseed deployed.||||||F': HL7 fields and table cells
+BEFORE_PIPE = r"(?<=\w)[.,:;](?=\|)"  # 'deployed.||||||F'
 
 
 @registry.tokenizers("locaudit.tokenizer.v1")
@@ -35,9 +38,9 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
 
     def make(nlp: Language) -> Tokenizer:
         defaults = English.Defaults
-        prefixes = [HTML_TAG, *(defaults.prefixes or [])]
-        suffixes = [RTF_CONTROL + "$", HTML_TAG + "$", *(defaults.suffixes or [])]
-        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH, CSV_CELLS]
+        prefixes = [HTML_TAG, PIPES, *(defaults.prefixes or [])]
+        suffixes = [RTF_CONTROL + "$", HTML_TAG + "$", PIPES + "$", *(defaults.suffixes or [])]
+        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH, CSV_CELLS, PIPES, BEFORE_PIPE]
         infixes = [*exports, *(defaults.infixes or [])]
         return Tokenizer(
             nlp.vocab,
