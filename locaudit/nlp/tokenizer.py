@@ -40,7 +40,8 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         defaults = English.Defaults
         prefixes = [HTML_TAG, PIPES, *(defaults.prefixes or [])]
         suffixes = [RTF_CONTROL + "$", HTML_TAG + "$", PIPES + "$", *(defaults.suffixes or [])]
-        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH, CSV_CELLS, PIPES, BEFORE_PIPE]
+        exports = [RTF_CONTROL, HTML_TAG, BEFORE_TAG, KEY_VALUE, KEY_PATH, CSV_CELLS]
+        exports += [PIPES, BEFORE_PIPE]
         infixes = [*exports, *(defaults.infixes or [])]
         return Tokenizer(
             nlp.vocab,
