@@ -48,3 +48,14 @@ def test_where_alone_is_no_wire(facts_of):
 def test_to_separate_lesions_counts_two(facts_of):
     facts = facts_of("Stereotactic wire localization of to separate lesions, write breast.")
     assert facts.stated_count == 2
+
+
+def test_a_clock_face_whose_oclock_was_dropped(facts_of):
+    facts = facts_of(
+        "the write breast was approached from a superior approach period stereo images were "
+        "obtained of the ribbon clip at 10 period a hook where was advanced and deployed period "
+        "then the coil clip at 2 period a second hook where was deployed period"
+    )
+    assert [les.clock for les in facts.lesions] == [10.0, 2.0]
+    # a number after 'at' that is no clock face stays one
+    assert facts_of("Left 2:00 wire placed at 10 cm depth.").lesions[0].clock == 2.0
