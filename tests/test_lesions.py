@@ -1591,3 +1591,11 @@ def test_a_lesions_side_keeps_its_evidence(facts_of):
     )
     (lesion,) = facts.lesions
     assert lesion.laterality == "left" and lesion.laterality_evidence
+
+
+def test_left_after_its_subject_is_a_verb(facts_of):
+    facts = facts_of(
+        "Right breast 7:00: stereo pair, SCOUT reflector deployed. Right 11:00: second SCOUT "
+        "reflector deployed. Both tested with the console before she left."
+    )
+    assert {les.laterality for les in facts.lesions} == {"right"}
