@@ -208,3 +208,14 @@ def test_a_clip_in_a_device_field_is_placed(facts_of):
     ]
     # a clip named in a sentence with no field before it is still only a target
     assert facts_of("Right 10:00: ribbon clip. Right 6:00: barbell clip.").lesions == []
+
+
+def test_a_carbon_injection_is_an_act_beside_a_denied_wire():
+    text = (
+        "PROCEDURE: Prone stereotactic table.\nSite 1 (left 12:00): stereo pair, 7 cm hookwire "
+        "through the coil clip.\nSite 2 (left 9:00): stereo pair; 1.5 mL of sterile 4% carbon "
+        "suspension injected at the ribbon clip. No wire or seed placed at this site."
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert "UNVERIFIED_DEVICE" in {f.code for f in record.findings}
