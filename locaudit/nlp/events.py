@@ -841,15 +841,20 @@ TARGET_PREPOSITIONS = frozenset(
 )
 
 
-DEVICE_FIELDS = frozenset({"device", "devices", "type", "marker", "markers", "localizer"})
+DEVICE_FIELDS = frozenset({"device", "devices", "marker", "markers", "localizer"})
 
 
 def _in_device_field(doc: Doc, device: Mention) -> bool:
     """'Device type: clip', 'Device: HydroMARK clip', 'Marker: UltraCor Twirl': the device is
-    the value of a form's device field (a field label and its colon just before it)."""
+    the value of a form's device field (a field label and its colon just before it; not 'Prior
+    clip type: coil')."""
     lowers = note_lowers(doc)
     i = device.start - 1
-    return i >= 1 and lowers[i] == ":" and lowers[i - 1] in DEVICE_FIELDS
+    if i < 1 or lowers[i] != ":":
+        return False
+    if lowers[i - 1] == "type" and i >= 2:
+        return lowers[i - 2] in DEVICE_FIELDS
+    return lowers[i - 1] in DEVICE_FIELDS
 
 
 def _aimed_at(doc: Doc, device: Mention) -> bool:
