@@ -117,3 +117,19 @@ def test_a_stated_count_splits_placements_joined_by_what_they_share(facts_of):
     # without the stated count the two placements stay joined
     unstated = text.replace("of two separate lesions ", "").format(second="ribbon")
     assert len(facts_of(unstated).lesions) == 1
+
+
+def test_nearby_clock_faces_called_separate_at_two_named_clips_are_told_apart():
+    text = (
+        "PROCEDURE: Stereotactic wire localization, left breast, two lesions.\n"
+        "The HydroMARK clip at 1 o'clock was targeted with stereo images and a Kopans wire was "
+        "deployed. Next, the SecurMark clip at 1:30 was targeted with a separate stereo pair and "
+        "a second Kopans wire was deployed.\nIMPRESSION: Stereotactic wire localization of two "
+        "separate left breast lesions (1:00 IDC; 1:30 papilloma)."
+    )
+    record = locaudit.assess(text)
+    assert (record.verdict, record.units_19284) == ("supported", 1)
+    hedged = text.replace(
+        "two separate left breast lesions", "what may represent two parts of one left breast lesion"
+    )
+    assert locaudit.assess(hedged).verdict == "needs_review"

@@ -124,7 +124,16 @@ def _told_apart(
                 and other.label is None
                 and other.laterality in (side, None)
                 and clock_distance(lesion.clock, other.clock) <= 1.0
-                and not (separate and apart_in_depth(lesion, other))
+                # called separate, and apart in depth, by half an hour or more, or at two
+                # different named clips ('1:00 ... HydroMARK', '1:30 ... SecurMark'): told apart
+                and not (
+                    separate
+                    and (
+                        apart_in_depth(lesion, other)
+                        or clock_distance(lesion.clock, other.clock) >= 0.5
+                        or (lesion.marker and other.marker and lesion.marker != other.marker)
+                    )
+                )
             ):
                 return False
     if lesion.clock is None and lesion.quadrant is not None:
