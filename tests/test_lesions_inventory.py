@@ -133,3 +133,16 @@ def test_nearby_clock_faces_called_separate_at_two_named_clips_are_told_apart():
         "two separate left breast lesions", "what may represent two parts of one left breast lesion"
     )
     assert locaudit.assess(hedged).verdict == "needs_review"
+
+
+def test_wires_that_may_bracket_one_area_or_mark_two_foci_ask(facts_of):
+    text = (
+        "Right breast 1 o'clock: two groups of calcifications about 1.5 cm apart. It is not "
+        "clear whether the smaller group represents a second focus or part of the same process; "
+        "the two wires may effectively bracket a single area or mark two foci.\nProne "
+        "stereotactic table. Under stereo guidance a 9 cm wire was placed at the ribbon clip and "
+        "a second 9 cm wire at the smaller group."
+    )
+    facts = facts_of(text)
+    assert facts.separateness_unclear and not any(les.bracketed for les in facts.lesions)
+    assert locaudit.assess(text).verdict == "needs_review"
