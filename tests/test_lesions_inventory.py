@@ -146,3 +146,16 @@ def test_wires_that_may_bracket_one_area_or_mark_two_foci_ask(facts_of):
     facts = facts_of(text)
     assert facts.separateness_unclear and not any(les.bracketed for les in facts.lesions)
     assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_second_device_with_no_word_on_bracketing_is_a_second_lesion_to_ask_about(facts_of):
+    text = (
+        "Left breast 10:00, prone stereotactic table. A 9 cm wire was placed at the ribbon clip. "
+        "After a new stereo pair, a second wire was placed in the calcifications 2 cm posterior."
+    )
+    facts = facts_of(text)
+    assert len(facts.lesions) == 2 and facts.separateness_unclear
+    assert locaudit.assess(text).verdict == "needs_review"
+    # said to bracket: one lesion
+    bracketed = text.replace("2 cm posterior.", "2 cm posterior, bracketing the calcifications.")
+    assert len(facts_of(bracketed).lesions) == 1

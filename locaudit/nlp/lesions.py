@@ -568,6 +568,28 @@ class LesionBuilder:
             }
             (only,) = localizing
             lesions = lesions + [copy.deepcopy(only) for _ in range(len(placed) - 1)]
+        elif (
+            len(localizing) == 1
+            and not one_said
+            and not localizing[0].bracketed
+            and not facts.negated_placements
+            and not any(m.label == "REPLACED" for m in mentions)
+        ):
+            # 'a 9 cm wire was placed at the ribbon clip. ... A second wire was placed in the
+            # calcifications 2 cm away': a second device in the body, nothing saying it brackets,
+            # replaces or marks the same lesion: two lesions, and the decision asks (R25)
+            seconds = [
+                e
+                for e in w.events
+                if e.section not in WEAK_SECTIONS and e.device in PLACEABLE and e.another
+            ]
+            if (
+                seconds
+                and seconds[0].sentence != localizing[0].evidence[0]
+                and seconds[0].guidance in (None, localizing[0].guidance)
+            ):
+                lesions = lesions + [copy.deepcopy(localizing[0])]
+                facts.separateness_unclear.append(seconds[0].sentence)
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
