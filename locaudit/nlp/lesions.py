@@ -588,7 +588,7 @@ class LesionBuilder:
                 and seconds[0].sentence != localizing[0].evidence[0]
                 and seconds[0].guidance in (None, localizing[0].guidance)
             ):
-                lesions = lesions + [copy.deepcopy(localizing[0])]
+                lesions = [*lesions, copy.deepcopy(localizing[0])]
                 facts.separateness_unclear.append(seconds[0].sentence)
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
