@@ -159,3 +159,14 @@ def test_a_second_device_with_no_word_on_bracketing_is_a_second_lesion_to_ask_ab
     # said to bracket: one lesion
     bracketed = text.replace("2 cm posterior.", "2 cm posterior, bracketing the calcifications.")
     assert len(facts_of(bracketed).lesions) == 1
+
+
+def test_a_second_device_at_the_same_clock_face_asks_whether_it_is_separate(facts_of):
+    text = (
+        "Left breast, prone stereotactic table. A 9 cm wire was placed at the 10:00 ribbon clip. "
+        "A second wire was then placed at 10:00, 2 cm posterior."
+    )
+    facts = facts_of(text)
+    assert len(facts.lesions) == 2 and facts.separateness_unclear
+    replaced = text.replace("A second wire", "The first wire was displaced; a second wire")
+    assert len(facts_of(replaced).lesions) == 1
