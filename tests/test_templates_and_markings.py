@@ -219,3 +219,11 @@ def test_a_carbon_injection_is_an_act_beside_a_denied_wire():
     record = locaudit.assess(text)
     assert record.verdict == "needs_review"
     assert "UNVERIFIED_DEVICE" in {f.code for f in record.findings}
+
+
+def test_a_clip_beside_which_a_device_was_placed_is_its_target(facts_of):
+    facts = facts_of(
+        "Left 4 o'clock: lateral approach, new stereo pair on the coil clip, and I placed the "
+        "localizer just beside the clip."
+    )
+    assert all("clip" not in les.devices for les in facts.lesions)

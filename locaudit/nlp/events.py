@@ -837,7 +837,27 @@ def _sampled_now(doc: Doc, biopsy: Mention) -> bool:
 
 
 TARGET_PREPOSITIONS = frozenset(
-    {"at", "to", "beyond", "near", "from", "adjacent", "through", "into", "past", "toward"}
+    {
+        "at",
+        "to",
+        "beyond",
+        "near",
+        "from",
+        "adjacent",
+        "through",
+        "into",
+        "past",
+        "toward",
+        "beside",
+        "alongside",
+        "within",
+        "inside",
+        "behind",
+        "below",
+        "above",
+        "under",
+        "over",
+    }
 )
 
 
