@@ -56,6 +56,9 @@ class NoteFacts:
     other_session_clocks: list[float] = field(default_factory=list)  # where those devices are
     same_session_statements: list[Span] = field(default_factory=list)
     session_unclear: list[Span] = field(default_factory=list)  # 'cannot confirm ... same visit'
+    # the record's own times or dates put a placement outside the sitting (a 'same session'
+    # statement does not settle what the clock says)
+    session_stamped: bool = False
     separateness_unclear: list[Span] = field(default_factory=list)  # 'two lesions or the same?'
     stated_count: int | None = None
     separate_stated: bool = False  # 'two separate lesions', 'a distinct site'

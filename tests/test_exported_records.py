@@ -4,6 +4,8 @@ in, though their times and breaks still count for the session."""
 
 from __future__ import annotations
 
+import pytest
+
 import locaudit
 
 RECORD = """\
@@ -215,3 +217,21 @@ def test_a_post_procedure_mammogram_pointing_to_the_procedure_report_places_noth
         "IMPRESSION: Satisfactory position of two left breast wires."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        "Placement times: 9:00 seed 0815. 12:00 seed 1340.",
+        "0705: #1 9:00 seed deployed.\n1235: pt back. #2 12:00 seed deployed.",
+    ],
+)
+def test_placement_times_hours_apart_leave_the_session_open(facts_of, times):
+    text = (
+        "Stereotactic Magseed localization, right breast, 2 lesions. Prone stereotactic.\n"
+        f"{times}\nSame session."
+    )
+    facts = facts_of(text)
+    assert facts.session_unclear
+    # a 'same session' statement does not settle what the record's clock says
+    assert locaudit.assess(text).verdict == "needs_review"

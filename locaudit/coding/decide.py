@@ -311,6 +311,8 @@ def _same_session(facts: NoteFacts) -> bool | None:
         )
         if not doubted:
             return True
+        if facts.session_stamped:
+            return None  # 'SAME SESSION: Yes' beside 'Time placed: 11:05' after 'END: 08:40'
         # 'same session' settles a doubt, unless the doubt is said after it (an addendum)
         latest_tie = max((start for start, _ in facts.same_session_statements), default=-1)
         latest_doubt = max((start for start, _ in facts.session_unclear), default=-1)

@@ -471,6 +471,7 @@ class LesionBuilder:
         )
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
+            facts.session_stamped = True
         surgical = any(
             name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections
         ) and not any(  # '... the surgeon-performed stereotactic localization: the 2:00 clip

@@ -43,9 +43,16 @@ _TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 _AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])")
 # a device stamped with its time ('I-125 seed (0.197 mCi) at 09:47'): 'at' and a colon required
 _AT_AFTER_DEVICE = re.compile(
-    r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?(?:at|@)[ \t]*(\d{1,2}:\d{2})(?![\d:])"
+    r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?(?:(?:at|@)[ \t]*(\d{1,2}:\d{2})|([0-2]\d[0-5]\d))(?![\d:])"
 )
-_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?![\d:])", re.MULTILINE)
+# a log line's time, with its own colon or not ('0705: #1 L 1:00 ...', '07:45  Lesion 1 ...')
+_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?!\d)(?!:\d)", re.MULTILINE)
+# a form's placement-time field ('Time placed: 11:05')
+_TIME_FIELD = re.compile(
+    r"\btime (?:placed|of placement|deployed|of deployment)[ \t]*[:=][ \t]*"
+    r"(\d{1,2}:?\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
 _LINE_END = re.compile(  # '1003 Procedure end. Post CC/ML.'
     r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?\b(?:end|ended|finished|complete)\b",
     re.MULTILINE | re.IGNORECASE,
@@ -165,9 +172,14 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     for m in devices:
         match = _AT_AFTER_DEVICE.match(text, m.end_char)
         if match is not None:
-            value = _minutes(match.group(1))
+            group = 1 if match.group(1) else 2  # 'seed at 09:47', '12:00 seed 1340'
+            value = _minutes(match.group(group), strict=group == 1)  # ('0815' is no clock face)
             if value is not None:
-                stamped.append((value, match.start(1)))
+                stamped.append((value, match.start(group)))
+    for match in _TIME_FIELD.finditer(text):
+        value = _minutes(match.group(1), strict=False)
+        if value is not None:
+            stamped.append((value, match.start(1)))
     stamped += _line_stamps(text, acts + devices)
     stamped += _row_stamps(text, devices)
     stamped += _paren_stamps(text, acts)
