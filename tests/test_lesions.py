@@ -1135,7 +1135,8 @@ def test_a_depth_word_before_a_clock_face_tells_lesions_apart():
     )
     apart = locaudit.assess(text.format(a="anterior", b="posterior"))
     assert apart.verdict == "supported" and len(apart.lesions) == 2
-    assert len(locaudit.assess(text.format(a="", b="")).lesions) == 1
+    # with no depth word nothing in the place tells them apart: the decision asks (R25)
+    assert locaudit.assess(text.format(a="", b="")).verdict == "needs_review"
 
 
 def test_three_sites_each_given_a_wire_and_then_the_third_wire_is_three_lesions(facts_of):
