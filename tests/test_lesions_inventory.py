@@ -170,3 +170,14 @@ def test_a_second_device_at_the_same_clock_face_asks_whether_it_is_separate(fact
     assert len(facts.lesions) == 2 and facts.separateness_unclear
     replaced = text.replace("A second wire", "The first wire was displaced; a second wire")
     assert len(facts_of(replaced).lesions) == 1
+
+
+def test_an_impression_that_puts_one_lesion_in_the_other_breast_leaves_its_side_open(facts_of):
+    facts = facts_of(
+        "Lesion A: right 10:00, ribbon clip - Magseed at clip.\n"
+        "Lesion B: right 11:00, coil clip - Magseed 2 mm from clip.\n"
+        "Lesion C: left 2:00, wing clip - Magseed at clip.\n"
+        "IMPRESSION: Stereotactic Magseed localization: right A (10:00), right B (11:00), "
+        "right C (2:00)."
+    )
+    assert [les.laterality for les in facts.lesions] == ["right", "right", None]

@@ -272,7 +272,10 @@ def _sides_at(clock: float, by_sentence: SentenceMentions) -> dict[str, tuple[in
                     and side.value in ("left", "right")
                     and side.context.status != "negated"
                     and abs(side.start - m.start) <= 4
-                    and min(clocks, key=lambda c: abs(c.start - side.start)) is m
+                    # the nearest clock face, the one after the side on a tie ('right B
+                    # (11:00), right C (2:00)': C's side is the 'right' before 2:00)
+                    and min(clocks, key=lambda c: (abs(c.start - side.start), c.start < side.start))
+                    is m
                 ):
                     sides.setdefault(side.value, side.span)
     return sides
