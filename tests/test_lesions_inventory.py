@@ -181,3 +181,14 @@ def test_an_impression_that_puts_one_lesion_in_the_other_breast_leaves_its_side_
         "right C (2:00)."
     )
     assert [les.laterality for les in facts.lesions] == ["right", "right", None]
+
+
+def test_numbered_lesions_at_one_clock_face_told_apart_by_depth_only_ask(facts_of):
+    text = (
+        "Lesion 1: right 10:00, anterior depth, 3 cm FN, coil clip: stereo pair, hookwire "
+        "placed.\nLesion 2: right 10:00, posterior depth, 6 cm FN: stereo pair, hookwire placed."
+        "\nIMPRESSION: Stereotactic wire localization, right breast 10:00, x2."
+    )
+    assert locaudit.assess(text).verdict == "needs_review"
+    called = text.replace("x2.", "two separate lesions.")
+    assert locaudit.assess(called).verdict == "supported"

@@ -115,15 +115,16 @@ def _told_apart(
         return False  # 'LESION 2' copied from 'LESION 1' word for word: nothing tells them apart
     if lesion.finding and others and all(o.finding not in (None, lesion.finding) for o in others):
         return True  # 'the calcifications' and 'the mass', in a note that says two lesions
-    if lesion.clock is not None and lesion.label is None:
-        # 10:00 and 10:30 in one breast, neither named as its own lesion: separate lesions or
-        # two devices in one?
+    if lesion.clock is not None:
+        # 10:00 and 10:30 in one breast, neither named as its own lesion (or 'Lesion 1' and
+        # 'Lesion 2' at one clock face, told apart by depth only): separate lesions or two
+        # devices in one?
         for other in others:
+            near = 1.0 if lesion.label is None and other.label is None else 0.25
             if (
                 other.clock is not None
-                and other.label is None
                 and other.laterality in (side, None)
-                and clock_distance(lesion.clock, other.clock) <= 1.0
+                and clock_distance(lesion.clock, other.clock) <= near
                 # called separate, and apart in depth, by half an hour or more, or at two
                 # different named clips ('1:00 ... HydroMARK', '1:30 ... SecurMark'): told apart
                 and not (
