@@ -59,3 +59,12 @@ def test_a_clock_face_whose_oclock_was_dropped(facts_of):
     assert [les.clock for les in facts.lesions] == [10.0, 2.0]
     # a number after 'at' that is no clock face stays one
     assert facts_of("Left 2:00 wire placed at 10 cm depth.").lesions[0].clock == 2.0
+
+
+def test_to_counts_two_only_inside_a_count_phrase():
+    from locaudit.nlp.mentions import count_value
+
+    assert count_value("to separate lesions") == 2
+    assert count_value("with to wires") == 2
+    # the lone word before a device ('converted to Magseed') is no count
+    assert count_value("to") is None

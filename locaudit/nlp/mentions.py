@@ -43,7 +43,6 @@ _WORDS = {
     "single": 1,
     "same": 1,
     "two": 2,
-    "to": 2,  # speech recognition: 'to separate lesions' (only COUNT patterns read it)
     "three": 3,
     "four": 4,
     "five": 5,
@@ -213,9 +212,17 @@ def position_key(text: str) -> str:
     return _POSITION_KEYS.get(word, word)
 
 
+_COUNT_WORDS = re.compile(r"[\s\-]+")
+
+
 def count_value(text: str) -> int | None:
-    """'two lesions' -> 2, 'x2' -> 2, 'both sites' -> 2, 'multiple' -> None."""
-    for word in re.split(r"[\s\-]+", text.lower()):
+    """'two lesions' -> 2, 'x2' -> 2, 'both sites' -> 2, 'multiple' -> None; speech
+    recognition's 'to' for 'two' inside a phrase ('to separate lesions', 'with to wires'),
+    never the lone word before a device ('converted to Magseed')."""
+    words = _COUNT_WORDS.split(text.lower())
+    for i, word in enumerate(words):
+        if word == "to" and i + 1 < len(words):
+            return 2
         word = word.lstrip("x")
         if word.isdigit():
             return int(word)
