@@ -532,7 +532,8 @@ def _spread(
         if value is not None and value not in values:
             values.append(value)
     count = max(counts, default=0)
-    if count == 1 and EVERY.search(text, sent_span[0], sent_span[1]) is not None:
+    each_place = EVERY.search(text, sent_span[0], sent_span[1]) is not None
+    if count == 1 and each_place:
         count = 0  # 'one I-125 seed was deployed at each': one per place, not one in all
     if len(values) >= 2 and count in (0, len(values)):
         kind = anchors[0][0]
@@ -549,7 +550,7 @@ def _spread(
     every = (
         len(values) <= 1  # one place at most: the rest are in the note's list
         and (
-            EVERY.search(text, sent_span[0], sent_span[1]) is not None
+            each_place
             # 'each wire deployed at its clip', 'Kopans wire each'
             or any(d.start > 0 and lowers[d.start - 1] == "each" for d in devices)
             or any(d.end < len(lowers) and lowers[d.end] == "each" for d in devices)

@@ -87,8 +87,10 @@ _COLUMNS = frozenset(
         "result",
     }
 )
+_DEVICE_COLUMNS = frozenset({"device", "devices"})
 _SIDE_OR_PLACE = frozenset({"side", "laterality", "location", "clock", "position"})
 _CELL = re.compile(r"[A-Za-z]+")
+_CELL_BREAK = re.compile(r"[|\t]|\",\"|,(?=\s*\"?[A-Z])")  # pipes, tabs, quoted CSV cells
 
 
 def _lesion_tables(text: str) -> list[int]:
@@ -104,11 +106,11 @@ def _lesion_tables(text: str) -> list[int]:
     run: list[tuple[int, set[str]]] = []  # consecutive one-cell lines (a flattened table)
     for line in lines:
         words = {w.lower() for w in _CELL.findall(line)}
-        cells = [c for c in re.split(r"[|\t]|\",\"|,(?=\s*\"?[A-Z])", line) if c.strip(' "-')]
+        cells = [c for c in _CELL_BREAK.split(line) if c.strip(' "-')]
         named = words & _COLUMNS
         if (
             len(cells) >= 3
-            and named & {"device", "devices"}
+            and named & _DEVICE_COLUMNS
             and named & _SIDE_OR_PLACE
             and len(words - _COLUMNS) <= len(cells)
         ):
@@ -117,7 +119,7 @@ def _lesion_tables(text: str) -> list[int]:
             run.append((offset, words))
         else:
             found = set().union(*(w for _, w in run)) if run else set()
-            if len(run) >= 3 and found & {"device", "devices"} and found & _SIDE_OR_PLACE:
+            if len(run) >= 3 and found & _DEVICE_COLUMNS and found & _SIDE_OR_PLACE:
                 out.append(run[0][0])
             run = []
         offset += len(line) + 1

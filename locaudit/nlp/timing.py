@@ -14,7 +14,8 @@ way. An export that joins two signed reports ('PART 1 ... DOS: 03/19/2024 ... PA
 the two reports are not plainly one session.
 
 Log lines may write times without a colon ('0951 Site 1 ... -> Magseed', '1003 Procedure end'),
-and a heading may put the time in parentheses ('... right breast, 7:00 (15:40)').
+a heading may put the time in parentheses ('... right breast, 7:00 (15:40)'), a device may carry
+its time ('seed 1340', 'seed at 09:47') and a form its field ('Time placed: 11:05').
 A table row that names a placed device and has a time cell ('| 2 | Left | 10:00 | Kopans wire |
 08:41 |') is stamped the same way, and so is a placement act with a date of its own beside it
 ('Magseed placed 10/08 under stereotactic guidance' in a report of 10/14).
@@ -118,6 +119,30 @@ def _line_stamps(text: str, acts: list[Mention]) -> list[tuple[int, int]]:
     return stamps
 
 
+def _device_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
+    """Times written right after a device ('I-125 seed (0.197 mCi) at 09:47', '12:00 seed
+    1340'); a four-digit time there is no clock face."""
+    stamps: list[tuple[int, int]] = []
+    for m in devices:
+        match = _AT_AFTER_DEVICE.match(text, m.end_char)
+        if match is not None:
+            group = 1 if match.group(1) else 2
+            value = _minutes(match.group(group), strict=group == 1)
+            if value is not None:
+                stamps.append((value, match.start(group)))
+    return stamps
+
+
+def _field_stamps(text: str) -> list[tuple[int, int]]:
+    """A form's placement-time fields ('Time placed: 11:05')."""
+    stamps: list[tuple[int, int]] = []
+    for match in _TIME_FIELD.finditer(text):
+        value = _minutes(match.group(1), strict=False)
+        if value is not None:
+            stamps.append((value, match.start(1)))
+    return stamps
+
+
 def _row_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
     """Times in a table row that names a placed device ('| 2 | Left | 10:00 | ... | Kopans
     wire | 08:41 |'), read strictly (the row's clock face is no time)."""
@@ -169,17 +194,8 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
             value = _minutes(match.group(1))
             if value is not None:
                 stamped.append((value, match.start(1)))
-    for m in devices:
-        match = _AT_AFTER_DEVICE.match(text, m.end_char)
-        if match is not None:
-            group = 1 if match.group(1) else 2  # 'seed at 09:47', '12:00 seed 1340'
-            value = _minutes(match.group(group), strict=group == 1)  # ('0815' is no clock face)
-            if value is not None:
-                stamped.append((value, match.start(group)))
-    for match in _TIME_FIELD.finditer(text):
-        value = _minutes(match.group(1), strict=False)
-        if value is not None:
-            stamped.append((value, match.start(1)))
+    stamped += _device_stamps(text, devices)
+    stamped += _field_stamps(text)
     stamped += _line_stamps(text, acts + devices)
     stamped += _row_stamps(text, devices)
     stamped += _paren_stamps(text, acts)
