@@ -544,53 +544,13 @@ class LesionBuilder:
             and not facts.separateness_unclear  # 'two lesions or the same area': left open
         ):
             lesions = fills.merged(lesions)
-        several = max((e.several for e in w.events), default=0)
         localizing = [les for les in lesions if les.purpose == "localization"]
-        if (
-            not one_said
-            and len(localizing) == 1
-            and several >= 2
-            and not facts.separate_stated
-            and not facts.negated_placements  # 'two sites planned ... the second aborted'
-        ):
-            # several devices placed in one place, none said to bracket or mark one lesion:
-            # as many lesions, and the decision asks whether they are separate (R25)
+        if len(localizing) == 1:
             (only,) = localizing
-            lesions = lesions + [copy.deepcopy(only) for _ in range(several - 1)]
-            facts.separateness_unclear.append(only.evidence[0])
-        elif len(localizing) == 1 and facts.separateness_unclear and not localizing[0].bracketed:
-            # 'Wire 1 to the dominant cluster ... Wire 2 to what appears to be a further group,
-            # which may be part of the same segment': the note doubts they are one lesion, so
-            # each device placed in the body is a lesion the decision asks about (R25)
-            placed = {
-                e.sentence
-                for e in w.events
-                if e.section not in WEAK_SECTIONS and e.device is not None and not e.intraop
-            }
-            (only,) = localizing
-            lesions = lesions + [copy.deepcopy(only) for _ in range(len(placed) - 1)]
-        elif (
-            len(localizing) == 1
-            and not one_said
-            and not localizing[0].bracketed
-            and not facts.negated_placements
-            and not any(m.label == "REPLACED" for m in mentions)
-        ):
-            # 'a 9 cm wire was placed at the ribbon clip. ... A second wire was placed in the
-            # calcifications 2 cm away': a second device in the body, nothing saying it brackets,
-            # replaces or marks the same lesion: two lesions, and the decision asks (R25)
-            seconds = [
-                e
-                for e in w.events
-                if e.section not in WEAK_SECTIONS and e.device in PLACEABLE and e.another
-            ]
-            if (
-                seconds
-                and seconds[0].sentence != localizing[0].evidence[0]
-                and seconds[0].guidance in (None, localizing[0].guidance)
-            ):
-                lesions = [*lesions, copy.deepcopy(localizing[0])]
-                facts.separateness_unclear.append(seconds[0].sentence)
+            more, doubt = _unjoined(only, w.events, facts, mentions, one_said)
+            lesions = [*lesions, *(copy.deepcopy(only) for _ in range(more))]
+            if doubt is not None:
+                facts.separateness_unclear.append(doubt)
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
@@ -919,6 +879,52 @@ class LesionBuilder:
                 ):
                     facts.stated_count, facts.stated_count_span = value, m.span
                     facts.stated_count_in_body = in_body
+
+
+def _unjoined(
+    only: LesionFact,
+    events: list[Event],
+    facts: NoteFacts,
+    mentions: list[Mention],
+    one_said: bool,
+) -> tuple[int, tuple[int, int] | None]:
+    """How many more lesions the one localized lesion stands for, and where the note leaves
+    their separateness open (R25: the decision asks), when nothing says the devices bracket or
+    mark one lesion:
+
+    - several devices placed in one place ('two SCOUT reflectors were placed in the UOQ
+      calcifications'): as many lesions;
+    - the note doubts they are one lesion ('Wire 2 to what appears to be a further group, which
+      may be part of the same segment'): each body placement is one;
+    - a second device placed in the body ('A second wire was placed in the calcifications 2 cm
+      away'), not said to replace the first and under the same guidance: two."""
+    body = [e for e in events if e.section not in WEAK_SECTIONS]
+    several = max((e.several for e in events), default=0)
+    if (
+        not one_said
+        and several >= 2
+        and not facts.separate_stated
+        and not facts.negated_placements  # 'two sites planned ... the second aborted'
+    ):
+        return several - 1, only.evidence[0]
+    if facts.separateness_unclear and not only.bracketed:  # (the doubt is recorded already)
+        placed = {e.sentence for e in body if e.device is not None and not e.intraop}
+        return max(len(placed) - 1, 0), None
+    if (
+        one_said
+        or only.bracketed
+        or facts.negated_placements
+        or any(m.label == "REPLACED" for m in mentions)
+    ):
+        return 0, None
+    seconds = [e for e in body if e.device in PLACEABLE and e.another]
+    if (
+        seconds
+        and seconds[0].sentence != only.evidence[0]
+        and seconds[0].guidance in (None, only.guidance)
+    ):
+        return 1, seconds[0].sentence
+    return 0, None
 
 
 def _places_stated(mentions: list[Mention]) -> int:
