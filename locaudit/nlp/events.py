@@ -271,6 +271,7 @@ def sentence_events(
             several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
     events = []
     lowers = note_lowers(doc)
+    stretches = None if spread or bracket else _places_after(anchors, found)
     for i, (kind, anchor) in enumerate(anchors):
         event = Event(
             kind,
@@ -282,6 +283,9 @@ def sentence_events(
             correction=correction,
         )
         segment = [m for m in found if not _separated(doc, anchor, m.start)]
+        if stretches is not None:
+            low, high = stretches[i]
+            segment = [m for m in segment if m.label != "LOCATION" or low <= m.start < high]
         moved = [
             m.start for m in found if m.label == "INTERRUPT" and m.affirmed and m.start < anchor
         ]
@@ -919,6 +923,25 @@ def _has_object(found: list[Mention]) -> bool:
         for m in found
         if m.context.status != "negated"
     )
+
+
+def _places_after(
+    anchors: list[tuple[str | None, int]], found: list[Mention]
+) -> list[tuple[int, int]] | None:
+    """'wire 1 through the X clip at 1:00 and wire 2 through the coil clip at 5:00': when each
+    device of a sentence is followed by one clock face before the next device, and none comes
+    before the first, each device's place is the stretch from it to the next device (the
+    nearest clock face would give the second wire the first one's, just before it)."""
+    starts = [start for _kind, start in anchors]
+    if len(starts) < 2 or starts != sorted(set(starts)):
+        return None
+    clocks = [m.start for m in found if m.label == "LOCATION" and m.value == "clock"]
+    if any(c < starts[0] for c in clocks):
+        return None
+    stretches = list(zip(starts, [*starts[1:], 1 << 30]))
+    if all(sum(low < c < high for c in clocks) == 1 for low, high in stretches):
+        return stretches
+    return None
 
 
 def _separated(doc: Doc, a: int, b: int) -> bool:

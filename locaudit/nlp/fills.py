@@ -119,6 +119,22 @@ def _fill_place(lesion: LesionFact, place: Mention) -> None:
         lesion.location, lesion.location_span = place.text, place.span
 
 
+def label_the_rest(lesions: list[LesionFact], named: int) -> bool:
+    """'Lesion 1: right breast 9:00 ... Lesion 2: 12:00' in the indication, a body that says
+    'for each lesion ... the seed deployed', and an addendum about 'the second lesion': of the
+    lesions the note names, the one found without its label is the label left over (so it
+    is placed where the note put that label). Run after the fills that read a lesion's own
+    label (block guidance, addenda). True when a label was given."""
+    if named < 2 or len(lesions) != named:
+        return False
+    unlabelled = [les for les in lesions if les.label is None]
+    left = set(range(1, named + 1)) - {les.label for les in lesions}
+    if len(unlabelled) != 1 or len(left) != 1:
+        return False
+    unlabelled[0].label = left.pop()
+    return True
+
+
 def place_labelled(lesions: list[LesionFact], by_sentence: SentenceMentions) -> None:
     """A lesion known by its label ('Target B') is placed where the note, in any section,
     put that label ('Indication: ... Target B, 3 o'clock')."""

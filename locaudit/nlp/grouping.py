@@ -50,12 +50,28 @@ class LesionGrouper:
         self._later = set()
         self._stated = stated
 
+        # 'Two hookwires were placed in the left breast': devices the body put in one place
+        several = max((e.several for e in body if not e.bracket), default=0)
+
         def may_create(event: Event) -> bool:
             # an addendum corrects the lesions it names; it adds one only under a new label
             # (an addendum that heads the re-issued report: 'Lesion 1: ... Lesion 2: ...')
             if event.section != "addendum" or not lesions:
                 return True
-            return event.label is not None and all(les.label != event.label for les in lesions)
+            if event.label is not None and all(les.label != event.label for les in lesions):
+                return True
+            # 'Two hookwires were placed in the left breast.' then 'ADDENDUM: ... Wire 2 was
+            # placed at the coil clip at left 11:00': while the note states more lesions (or the
+            # body more devices in one place) than found, an addendum's own place that fits
+            # none is one
+            return (
+                len(lesions) < max(stated or 0, several)
+                and not event.bracket
+                and event.own_place
+                and event.device is not None
+                and _distinct(event)
+                and not any(self._fits(les, event) for les in lesions)
+            )
 
         # events that say where they are come first (a bracketing pair too: 'I bracketed the
         # upper outer quadrant calcifications'); the others then join what they fit
@@ -219,6 +235,8 @@ class LesionGrouper:
                 or _bracket_pair(les, event)
             ]
             unplaced = [les for les in fitting if les.clock is None and les.quadrant is None]
+            if event.marker:  # 'wire 1 through the X clip at 1:00': not the coil clip's lesion
+                unplaced = [les for les in unplaced if les.marker in (None, event.marker)]
             target = (exact or unplaced or [None])[-1]
             if (
                 target is not None

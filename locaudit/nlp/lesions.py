@@ -545,6 +545,13 @@ class LesionBuilder:
         ):
             lesions = fills.merged(lesions)
         localizing = [les for les in lesions if les.purpose == "localization"]
+        restated_bracket = _bracket_only_restated(localizing, w.events)
+        if (
+            restated_bracket is not None
+            and facts.separate_stated
+            and not facts.separateness_unclear
+        ):
+            facts.separateness_unclear.append(restated_bracket)
         if len(localizing) == 1:
             (only,) = localizing
             more, doubt = _unjoined(only, w.events, facts, mentions, one_said)
@@ -554,6 +561,8 @@ class LesionBuilder:
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
+        if fills.label_the_rest(lesions, _labels_named(by_sentence)):
+            fills.place_labelled(lesions, by_sentence)
         fills.side_by_clock(lesions, by_sentence)
         if not w.side_amended:
             restated = [
@@ -879,6 +888,21 @@ class LesionBuilder:
                 ):
                     facts.stated_count, facts.stated_count_span = value, m.span
                     facts.stated_count_in_body = in_body
+
+
+SUMMARIES = frozenset({"title", "impression", "summary"})
+
+
+def _bracket_only_restated(
+    lesions: list[LesionFact], events: list[Event]
+) -> tuple[int, int] | None:
+    """The body places devices at two lesions and says nothing of a bracket, and only a
+    summary (title, impression) calls them the bracket of one ('Findings: ... argue for two
+    separate lesions ... Impression: DCIS bracketed with two wires'): when the note also calls
+    them separate it contradicts itself on what was localized, so the decision asks."""
+    if len(lesions) != 2 or any(e.bracket for e in events if e.section not in SUMMARIES):
+        return None
+    return next((e.sentence for e in events if e.bracket and e.section in SUMMARIES), None)
 
 
 def _unjoined(

@@ -115,7 +115,8 @@ def _lesion_tables(text: str) -> list[int]:
             and len(words - _COLUMNS) <= len(cells)
         ):
             out.append(offset)
-        if 0 < len(words) <= 3 and words & _COLUMNS and len(line) <= 30:
+        # (a one-cell line, not a block's 'Device: Magseed' field)
+        if 0 < len(words) <= 3 and words & _COLUMNS and len(line) <= 30 and ":" not in line:
             run.append((offset, words))
         else:
             found = set().union(*(w for _, w in run)) if run else set()
@@ -123,6 +124,30 @@ def _lesion_tables(text: str) -> list[int]:
                 out.append(run[0][0])
             run = []
         offset += len(line) + 1
+    return out
+
+
+_BLOCK_HEADING = re.compile(r"[^A-Za-z]*(?:site|lesion|target)\b", re.IGNORECASE)
+
+
+def _targets_listed(text: str, marks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """'Reason: ...\n  Site 1: left 12:00, ribbon clip ...\n  Site 2: left 4:00 ...' and a
+    'Procedure:' heading later: the site lines under the history list the targets (history),
+    they are not the procedure's lesion blocks."""
+    out: list[tuple[int, str]] = []
+    for k, (start, name) in enumerate(marks):
+        if (
+            name == "procedure"
+            and out
+            and out[-1][1] == "history"
+            and _BLOCK_HEADING.match(text, start)
+            and any(
+                later == "procedure" and not _BLOCK_HEADING.match(text, at)
+                for at, later in marks[k + 1 :]
+            )
+        ):
+            name = "history"
+        out.append((start, name))
     return out
 
 
@@ -151,13 +176,22 @@ class Sections:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, section) covering the whole text; text before any header is 'other'."""
-        marks: list[tuple[int, str]] = []
+        found: list[tuple[int, str]] = []
         titles: set[str] = set()
         for match in self._regex.finditer(text):
             group = match.lastgroup
             if group is None:
                 continue
             name = self._names[int(group[1:])]
+            if name == "title":
+                eol = text.find("\n", match.start())
+                line = text[match.start() : eol if eol >= 0 else None]
+                if line.strip() in titles:
+                    continue  # a page header an EHR export repeats mid-note
+                titles.add(line.strip())
+            found.append((match.start(), name))
+        marks: list[tuple[int, str]] = []
+        for start, name in _targets_listed(text, found):
             if (
                 marks
                 and marks[-1][1] == name
@@ -165,13 +199,7 @@ class Sections:
                 and name not in PARAGRAPH_SECTIONS  # (those end at their paragraph's end)
             ):
                 continue
-            if name == "title":
-                eol = text.find("\n", match.start())
-                line = text[match.start() : eol if eol >= 0 else None]
-                if line.strip() in titles:
-                    continue  # a page header an EHR export repeats mid-note
-                titles.add(line.strip())
-            marks.append((match.start(), name))
+            marks.append((start, name))
         tables = _lesion_tables(text)
         if tables and all(name != "consult" for _, name in marks):  # (not a booking list)
             marks = sorted(marks + [(start, "procedure") for start in tables])

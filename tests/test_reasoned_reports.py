@@ -1,0 +1,233 @@
+"""Long reports that argue what was localized (a bracket or two lesions, which clip is which),
+list their targets before the procedure, or say headings and moves in prose: the eighth
+session's mechanisms, each with a near miss."""
+
+from __future__ import annotations
+
+import locaudit
+from locaudit.nlp.extensions import CONCEPTS_KEY
+
+TWO_WIRES_AFTER = (
+    "Stereotactic needle localization, left breast, 2 lesions.\n"
+    "Targets: lesion 1 with X-shaped clip; lesion 2 with coil clip. Prone stereotactic table, "
+    "stereo pair for each.\n"
+    "08:41 Lesion 1: 9 cm wire deployed; stereo confirms hook deep to the clip.\n"
+    "09:03 Lesion 2: 7 cm wire deployed; stereo confirms tip at the coil clip.\n"
+    "Post-localization mammogram: wire 1 through the X clip at 1:00 and wire 2 through the "
+    "coil clip at 5:00.\n"
+    "Impression: both left breast lesions localized with wires in a single session."
+)
+
+
+def test_each_device_takes_the_clock_face_said_after_it(facts_of):
+    facts = facts_of(TWO_WIRES_AFTER)
+    assert [(les.label, les.clock) for les in facts.lesions] == [(1, 1.0), (2, 5.0)]
+    assert locaudit.assess(TWO_WIRES_AFTER).verdict == "supported"
+
+
+def test_devices_named_after_their_clock_faces_keep_the_nearest(facts_of):
+    facts = facts_of(
+        "Stereotactic wire localization, left breast. Prone table, stereo pairs.\n"
+        "A wire was placed at 1:00 at the X clip and a second wire at 5:00 at the coil clip.\n"
+        "Impression: two separate left breast lesions localized, same session."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [1.0, 5.0]
+
+
+def test_right_as_an_adverb_is_no_side(facts_of):
+    facts = facts_of(
+        "Localization of two left breast lesions. I placed both devices on the prone "
+        "stereotactic table, one right after the other. The 2 o'clock ribbon clip was "
+        "targeted with a stereo pair and an I-125 seed deployed. I then took a new stereo pair "
+        "of the 9 o'clock coil clip and placed a hookwire.\n"
+        "IMPRESSION: Stereotactic localization, left breast, two separate lesions, one session."
+    )
+    assert [les.laterality for les in facts.lesions] == ["left", "left"]
+
+
+BLOCK_FIELDS = (
+    "EXAM: STEREOTACTIC MAGNETIC SEED LOCALIZATION - MULTIPLE LESIONS\n\n"
+    "LESION 1\n  Side: Right\n  Location: 10:00, 6 cm FN\n  Target: heart clip\n"
+    "  Guidance: stereotactic, prone, stereo pair\n  Device: Magseed\n"
+    "LESION 2\n  Side: {side}\n  Location: 6:00, 4 cm FN\n  Target: ribbon clip\n"
+    "  Guidance: stereotactic, prone, stereo pair\n  Device: Magseed\n\n"
+    "COMMENT: separately biopsied lesions, not a bracket. Each localized with one seed today."
+)
+
+
+def test_key_value_fields_of_lesion_blocks_are_no_flattened_table(nlp, facts_of):
+    names = [name for _, _, name in nlp(BLOCK_FIELDS.format(side="Right"))._.locaudit_sections]
+    assert "procedure" not in names[:2]  # no table header found inside LESION 1's fields
+    facts = facts_of(BLOCK_FIELDS.format(side="Right"))
+    assert [(les.label, les.clock) for les in facts.lesions] == [(1, 10.0), (2, 6.0)]
+    assert locaudit.assess(BLOCK_FIELDS.format(side="Right")).verdict == "supported"
+    # an unresolved pick list for lesion 2's side documents no side
+    assert locaudit.assess(BLOCK_FIELDS.format(side="{Right/Left}")).verdict == "needs_review"
+
+
+def test_a_flattened_table_header_one_cell_per_line_still_opens_the_body(nlp):
+    text = "Findings\nSite\nSide\nClock\nDevice\n1\nL\n2:00\nMagseed\n2\nL\n9:00\nMagseed\n"
+    names = [name for _, _, name in nlp(text)._.locaudit_sections]
+    assert "procedure" in names
+
+
+SEPARATE_THEN_BRACKET = (
+    "STEREOTACTIC WIRE LOCALIZATION RIGHT BREAST x2\n"
+    "History: ribbon clip at 10:00 (DCIS intermediate grade); heart clip at 11:00 (DCIS high "
+    "grade), 3 cm apart.\n"
+    "Findings: the different grades argue for two separate lesions.\n"
+    "Procedure: prone stereotactic table. Stereo pair on the ribbon clip, hookwire deployed. "
+    "Stereo pair on the heart clip, second hookwire deployed.\n"
+    "Impression: Right breast 10-11:00 DCIS {summary} with two stereotactic wires."
+)
+
+
+def test_an_impression_calling_two_separate_lesions_a_bracket_is_asked_about():
+    record = locaudit.assess(SEPARATE_THEN_BRACKET.format(summary="bracketed"))
+    assert record.verdict == "needs_review"
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}
+    assert locaudit.assess(SEPARATE_THEN_BRACKET.format(summary="localized")).verdict == (
+        "supported"
+    )
+
+
+def test_a_bracket_said_in_the_body_and_impression_is_no_contradiction():
+    text = (
+        "Stereotactic I-125 seed localization, left breast (3 seeds, 2 lesions).\n"
+        "FINDINGS:\n- 10:00 segment: seed at the anterior extent and a second seed at the "
+        "posterior extent, bracketing the segment.\n"
+        "- 7:00 focus, separate from the 10:00 segment: third seed deployed at the X-clip.\n"
+        "IMPRESSION:\n1. Bracketing seed localization of the 10:00 segment.\n"
+        "2. Seed localization of the separate 7:00 lesion. Prone stereotactic table, one session."
+    )
+    assert "SEPARATENESS_UNCLEAR" not in {f.code for f in locaudit.assess(text).findings}
+
+
+MOVED = (
+    "Two separate left breast lesions: venus clip at 2:00, coil clip at 10:00.\n"
+    "Lesion 1: prone stereotactic table, stereo pair on the venus clip, hookwire deployed.\n"
+    "Lesion 2: the coil clip was too close to the chest wall for the prone table. {move}, and "
+    "the second wire was placed at the coil clip from a medial approach.\n"
+    "Impression: wire localization of two separate left breast lesions."
+)
+
+
+def test_a_move_to_another_unit_leaves_the_first_lesions_guidance_behind(facts_of):
+    facts = facts_of(MOVED.format(move="The patient was moved to the upright unit in Room 4"))
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+    assert locaudit.assess(
+        MOVED.format(move="The patient was moved to the upright unit in Room 4")
+    ).verdict == ("needs_review")
+
+
+def test_a_method_the_target_was_too_close_for_is_not_its_guidance(facts_of):
+    facts = facts_of(MOVED.format(move="She was repositioned with a medial approach"))
+    # 'too close to the chest wall for the prone table' names no method used, and what lesion
+    # 1's paragraph said is lesion 1's: lesion 2's guidance is not documented
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", None]
+
+
+IMPRESSION_FIRST = (
+    "Right breast stereotactic wire localization, two lesions\n\n"
+    "Impression first, for the OR: two wires, two lesions, right breast. Wire 1 is at the 9:00 "
+    "carcinoma (heart clip), wire 2 at the 12:00 radial scar (ribbon clip).\n\n"
+    "Background. Two separate stereotactic biopsies last month; a heart clip at 9:00 and a "
+    "ribbon clip at 12:00. If I wire the heart clip the surgeon will be 1 cm off.\n\n"
+    "{heading} Consent and time-out. Prone stereotactic table. Lesion 1, right 9:00: stereo "
+    "pair on the calcifications; hookwire deployed. Lesion 2, right 12:00: new stereo pair on "
+    "the ribbon clip; second hookwire deployed. Both placed in this one sitting."
+)
+
+
+def test_a_heading_closed_by_a_period_opens_the_procedure(nlp):
+    doc = nlp(IMPRESSION_FIRST.format(heading="Procedure."))
+    names = [name for _, _, name in doc._.locaudit_sections]
+    assert names[-1] == "procedure" and "history" in names
+    assert locaudit.assess(IMPRESSION_FIRST.format(heading="Procedure.")).verdict == "supported"
+
+
+def test_a_sentence_that_starts_with_procedure_is_no_heading(nlp):
+    doc = nlp("Impression: two wires.\nProcedure was tolerated well. Wires taped.")
+    assert [name for _, _, name in doc._.locaudit_sections][-1] == "impression"
+
+
+ADDENDUM_PLACES = (
+    "EXAM: STEREOTACTIC WIRE LOCALIZATION LEFT BREAST\n"
+    "FINDINGS/PROCEDURE: Prone stereotactic table. Scout and stereo pairs obtained. Two "
+    "hookwires were placed in the left breast. No complications.\n"
+    "IMPRESSION: Two wires, left breast.\n\n"
+    "ADDENDUM: The two wires do not bracket one lesion. Wire 1 was placed at the heart clip at "
+    "left 3:00, 5 cm FN. Wire 2 was placed at the coil clip at left {second}, 7 cm FN. Each "
+    "wire through its own stereotactic pair during the same sitting."
+)
+
+
+def test_an_addendum_places_the_body_devices_at_two_lesions(facts_of):
+    facts = facts_of(ADDENDUM_PLACES.format(second="11:00"))
+    assert sorted(les.clock for les in facts.lesions) == [3.0, 11.0]
+    assert locaudit.assess(ADDENDUM_PLACES.format(second="11:00")).verdict == "supported"
+
+
+def test_an_addendum_place_that_fits_the_lesion_adds_none(facts_of):
+    facts = facts_of(ADDENDUM_PLACES.format(second="3:00"))
+    assert len([les for les in facts.lesions if les.clock == 11.0]) == 0
+
+
+TARGETS_LISTED = (
+    "EXAM: STEREOTACTIC LOCALIZATION LEFT BREAST: WIRE (SITE 1) AND MARKER CLIP (SITE 2)\n\n"
+    "Reason: a cancer biopsied here and a second site biopsied elsewhere without a clip.\n"
+    "  Site 1: left 12:00, 6 cm FN. Ribbon clip. IDC.\n"
+    "  Site 2: left 4:00, 5 cm FN. Residual calcifications, no marker. ADH.\n"
+    "Why two targets: 6.5 cm apart, different pathology; so today Site 2 receives a marker "
+    "clip, placed stereotactically, and Site 1 receives a wire.\n\n"
+    "Procedure: Consent, time-out. Prone stereotactic table.\n"
+    "  Site 1 (left 12:00): stereo pair on the ribbon clip; hookwire deployed.\n"
+    "  Site 2 (left 4:00): new stereo pair on the calcifications; a barbell marker clip "
+    "deployed into the calcifications. No tissue was sampled.\n\n"
+    "Impression: Two separate left breast lesions localized under stereotactic guidance in one "
+    "session: Site 1 with a hookwire, Site 2 with a marker clip."
+)
+
+
+def test_site_lines_under_the_reason_list_targets_not_the_procedure(nlp, facts_of):
+    doc = nlp(TARGETS_LISTED)
+    history = [(s, e) for s, e, name in doc._.locaudit_sections if name == "history"]
+    assert any(TARGETS_LISTED[s:e].lstrip().startswith("Site 2: left 4:00") for s, e in history)
+    facts = facts_of(TARGETS_LISTED)
+    assert [(les.label, les.clock) for les in facts.lesions] == [(1, 0.0), (2, 4.0)]
+
+
+def test_site_lines_with_no_procedure_heading_after_them_are_the_procedure(nlp):
+    text = "Reason: two sites.\nSite 1: left 12:00, wire deployed.\nSite 2: left 4:00, wire."
+    names = [name for _, _, name in nlp(text)._.locaudit_sections]
+    assert names[-1] == "procedure"
+
+
+def test_the_lesion_found_without_its_label_is_the_label_left_over(facts_of):
+    text = (
+        "EXAM: STEREOTACTIC RADIOACTIVE SEED LOCALIZATION x2\n"
+        "INDICATION: two malignancies.\n"
+        "  Lesion 1: right breast 9:00, 6 cm FN, ribbon clip.\n"
+        "  Lesion 2: 12:00, 10 cm FN, X-shaped clip.\n"
+        "PROCEDURE: Prone stereotactic table. For each lesion a stereo pair was obtained. An "
+        "I-125 seed was deployed.\n"
+        "IMPRESSION: Stereotactic I-125 seed localization of two lesions.\n\n"
+        "Attending addendum: The second lesion (12:00, X-shaped clip) is also in the RIGHT "
+        "breast. Both seeds were placed during this single session."
+    )
+    facts = facts_of(text)
+    assert sorted((les.label, les.clock, les.laterality) for les in facts.lesions) == [
+        (1, 9.0, "right"),
+        (2, 0.0, "right"),  # (12 o'clock is 0.0)
+    ]
+
+
+def test_a_free_text_field_label_negates_nothing(nlp):
+    doc = nlp("Site 2 (right 6:00): free text - stereo pair on the coil clip, hookwire deployed.")
+    statuses = {
+        span.text: getattr(ctx, "status", ctx)
+        for span, ctx in zip(doc.spans[CONCEPTS_KEY], doc._.locaudit_context)
+    }
+    assert statuses["right"] == statuses["6:00"] == "affirmed"
+    negated = nlp("Site 2 (right 6:00): free of calcifications.")
+    assert "negated" in [getattr(c, "status", c) for c in negated._.locaudit_context]
