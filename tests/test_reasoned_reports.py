@@ -4,6 +4,8 @@ session's mechanisms, each with a near miss."""
 
 from __future__ import annotations
 
+import pytest
+
 import locaudit
 from locaudit.nlp.extensions import CONCEPTS_KEY
 
@@ -231,3 +233,120 @@ def test_a_free_text_field_label_negates_nothing(nlp):
     assert statuses["right"] == statuses["6:00"] == "affirmed"
     negated = nlp("Site 2 (right 6:00): free of calcifications.")
     assert "negated" in [getattr(c, "status", c) for c in negated._.locaudit_context]
+
+
+def test_a_clip_placed_at_that_biopsy_is_history(facts_of):
+    text = (
+        "Lesion 1: right 10:00 - ribbon clip, stereotactic biopsy last month.\n"
+        "Lesion 2: right 1:00 - distortion biopsied under tomosynthesis. The heart clip placed "
+        "at that biopsy migrated 1.5 cm, so the distortion itself is targeted.\n"
+        "Lesion 1: prone stereotactic table, stereo pair, hookwire deployed at the clip.\n"
+        "Lesion 2: upright tomosynthesis unit, targeted on slice 31, hookwire deployed."
+    )
+    facts = facts_of(text)
+    assert [(les.devices, les.purpose) for les in facts.lesions] == [
+        (["wire"], "localization"),
+        (["wire"], "localization"),
+    ]
+
+
+TWO_FOCI = (
+    "Two clips along the left 12:00 radius, a coil clip 3 cm and a venus clip 6 cm from the "
+    "nipple. {doubt}A reflector was placed at each clip so that the surgeon has both ends "
+    "covered.\nProne, superior approach: stereo pair on the coil clip and a SCOUT reflector "
+    "deployed; a second stereo pair on the venus clip and a second reflector deployed.\n"
+    "Impression: two SCOUT reflectors, left 12:00, placed stereotactically."
+)
+
+
+def test_a_stated_doubt_of_two_foci_or_one_is_not_settled_by_both_ends():
+    doubt = "Whether this is two foci or one tumour I cannot say with confidence. "
+    record = locaudit.assess(TWO_FOCI.format(doubt=doubt))
+    assert record.verdict == "needs_review"
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}
+    assert locaudit.assess(TWO_FOCI.format(doubt="")).verdict == "not_supported"  # a bracket
+
+
+def test_what_the_patient_asked_about_is_no_placement():
+    text = (
+        "STEREOTACTIC WIRE LOCALIZATION, LEFT BREAST x2 - NOT PERFORMED\n"
+        "Scheduled for wires at the 1:00 and 4:00 clips. She asked about seed localization so "
+        "that she would not have wires overnight. No needle was inserted. The procedure is "
+        "cancelled."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_procedure_fields_second_name_on_its_line_is_no_placement(facts_of):
+    text = (
+        "UNIVERSITY HOSPITAL - BREAST IMAGING\n"
+        "PROCEDURES: Stereotactic seed localization, left breast (2). MRI-guided seed "
+        "localization, left breast (1).\n"
+        "Stereotactic (prone table), 07:48-08:31.\n"
+        "Target A: left 1:00, cylinder clip. An I-125 seed was deposited at the clip.\n"
+        "Target B: left 11:00: stereo pair, second I-125 seed deposited.\n"
+        "Target C: left 3:00 under MRI, lateral grid: third I-125 seed deposited.\n"
+        "IMPRESSION: stereotactic seed localization of two separate left breast lesions; "
+        "MRI-guided seed localization left 3:00. One session."
+    )
+    facts = facts_of(text)
+    assert [les.guidance for les in facts.lesions] == ["stereotactic", "stereotactic", "mri"]
+    assert locaudit.assess(text).units_19284 == 1
+
+
+def test_a_method_attempted_and_abandoned_is_not_the_guidance(facts_of):
+    text = (
+        "Wire localization, left breast x2\n"
+        "Site 1, left 9:00, coil clip: prone stereotactic, stereo pair; wire placed at the clip.\n"
+        "Site 2, left 1:00, ribbon clip: stereotactic targeting was attempted, but the clip "
+        "projected outside the aperture and the stereotactic approach was abandoned. The wire "
+        "was subsequently placed 4 mm from the ribbon clip.\n"
+        "IMPRESSION: left breast wire localization, two sites."
+    )
+    assert [les.guidance for les in facts_of(text).lesions] == ["stereotactic", None]
+
+
+def test_a_second_appointment_leaves_the_session_open():
+    text = (
+        "Stereotactic Magseed placement, right breast\n"
+        "Site 1: right 7:00: stereo pair, Magseed deployed at the coil clip.\n"
+        "Site 2: right 11:00, distinct from site 1. Placed at the patient's second appointment, "
+        "after her MRI: stereo pair, Magseed at the ribbon clip.\n"
+        "Impression: Magseed localization, right 7:00 and 11:00 (stereotactic)."
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review" and record.same_session is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a planning ultrasound: what each lesion would allow
+        "TARGETED ULTRASOUND, RIGHT BREAST\nFindings: Right 10:00 mass with its wing clip, "
+        "clearly seen - suitable for ultrasound-guided localization. Right 2:00 coil clip not "
+        "seen.\nImpression: plan US localization of 10:00 and stereotactic of 2:00 on 11/06.",
+        # a cancellation: what was scheduled, and what could be done another day
+        "PROCEDURE NOT PERFORMED\nScheduled: MRI-guided wire localization of the left 5:00 "
+        "NME, then stereotactic wire localization of the left 10:00 calcifications.\nThe MRI "
+        "could not proceed. Surgery was postponed so that all sites can be localized on one "
+        "day.",
+        # a navigator's call about Friday
+        "Pinecrest Women's Imaging - Nurse Navigator Note\nCalled pt to go over Friday's "
+        "localizations. Arrive 07:15 at the US suite - ultrasound-guided SCOUT for the R 8:00 "
+        "mass, then stereo - SCOUT at the R 12:00 calcifications.",
+    ],
+)
+def test_plans_and_possibilities_place_nothing(text):
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_cores_counted_after_a_biopsy_are_no_lesions(facts_of):
+    text = (
+        "US-GUIDED CORE BIOPSY RIGHT 8:00 + STEREOTACTIC WIRE LOCALIZATION RIGHT 11:00\n"
+        "1) Right 8:00: ultrasound-guided 14 g core biopsy x4; HydroMARK clip deployed at the "
+        "biopsy site.\n"
+        "2) Right 11:00: prone stereotactic table, stereo pair, wire tip 1 mm from the coil clip."
+    )
+    facts = facts_of(text)
+    assert facts.stated_count is None
+    assert sorted(les.purpose for les in facts.lesions) == ["biopsy_marker", "localization"]

@@ -204,6 +204,7 @@ class LesionBuilder:
             # first sentence
             first_line_end = first_sent.end_char if first_sent is not None else 0
         text, prev_end = note_text(doc), 0
+        named_line = -1  # the line of a procedure field that names the procedures
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
                 continue
@@ -372,11 +373,16 @@ class LesionBuilder:
             )
             # ... and a procedure field naming the procedure ('Procedure: Needle localization,
             # right breast (mammographic)'): no verb, no place of its own
+            # (and the field's next name on its line: 'PROCEDURES: Stereotactic seed
+            # localization, left breast (2). MRI-guided seed localization, left breast (1).')
+            line_start = text.rfind("\n", 0, sent.start_char) + 1
             named = (
-                PROCEDURE_FIELD.match(sent.text) is not None
+                (PROCEDURE_FIELD.match(sent.text) is not None or line_start == named_line)
                 and not any(m.label == "LOCATION" for m in found)
                 and all(m.value == "localization" for m in found if m.label == "PLACE")
             )
+            listing = named and any(m.label == "PLACE" for m in found)
+            named_line = line_start if listing else -1
             summary = (
                 is_summary(found) or heading or picked or named
             ) and section not in WEAK_SECTIONS
@@ -934,6 +940,11 @@ def _unjoined(
     if facts.separateness_unclear and not only.bracketed:  # (the doubt is recorded already)
         placed = {e.sentence for e in body if e.device is not None and not e.intraop}
         return max(len(placed) - 1, 0), None
+    aimed = {e.marker for e in body if e.device in PLACEABLE and e.marker}
+    if facts.separateness_unclear and len(aimed) >= 2:
+        # 'Whether this is two foci or one tumour ... I cannot say', and a reflector at each
+        # of two biopsy clips 'so the surgeon has both ends': the bracket does not settle it
+        return len(aimed) - 1, None
     if (
         one_said
         or only.bracketed
