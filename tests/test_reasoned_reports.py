@@ -350,3 +350,84 @@ def test_cores_counted_after_a_biopsy_are_no_lesions(facts_of):
     facts = facts_of(text)
     assert facts.stated_count is None
     assert sorted(les.purpose for les in facts.lesions) == ["biopsy_marker", "localization"]
+
+
+@pytest.mark.parametrize(
+    ("hedge", "asked"),
+    [
+        ("? 2 separate groups vs 1 continuous segment on mag views.", True),
+        ("Two separate groups on mag views, 2.8 cm apart.", False),
+    ],
+)
+def test_two_groups_versus_one_segment_is_asked_about(hedge, asked):
+    text = (
+        f"Stereo SCOUT x2, R breast\nInd: R 9:00-10:00 calcs, DCIS on bx. {hedge}\n"
+        "Proc: prone, stereo pair each. Reflector 1 at 9:00 group, reflector 2 at 10:00 group. "
+        "Post CC/ML ok.\nIMP: 2 stereotactic SCOUT reflectors R 9:00 and 10:00."
+    )
+    record = locaudit.assess(text)
+    assert ("SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}) is asked
+
+
+def test_possibly_one_process_doubts_the_separateness():
+    text = (
+        "Proc: prone stereo, reflector at the R 9:00 group and a reflector at the R 10:00 "
+        "group.\nIMP: 2 stereotactic SCOUT reflectors R 9:00 and 10:00 - possibly one process."
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}
+
+
+IMPRESSION_LIST = (
+    "IMPRESSION: Successful stereotactic RSL x2, RIGHT breast.\n"
+    "  A) 10:00, 6 cm FN - IDC (barbell clip). Seed at clip.\n"
+    "  B) 12:00, 4 cm FN - separate DCIS (heart-shaped clip). Seed 3 mm sup to clip.\n\n"
+    "Proc: Consent/TO. Prone stereo, CC approach each site. I-125 seeds via 18g preloaded "
+    "needles, {each}. Post CC/ML: as above."
+)
+
+
+def test_seeds_one_per_site_are_one_at_each_place_listed(facts_of):
+    facts = facts_of(IMPRESSION_LIST.format(each="one per site"))
+    assert len(facts.lesions) == 2
+    assert locaudit.assess(IMPRESSION_LIST.format(each="one per site")).verdict == "supported"
+    assert len(facts_of(IMPRESSION_LIST.format(each="lot 24-881")).lesions) == 1
+
+
+@pytest.mark.parametrize(("second", "open_"), [("08:09", True), ("07:30", False)])
+def test_a_time_closing_a_devices_clause_after_the_recorded_end(second, open_):
+    text = (
+        "NEEDLE LOCALIZATION, LEFT BREAST, TWO SITES, STEREOTACTIC\n"
+        "PROCEDURE START: 07:02     PROCEDURE END: 07:38\n"
+        "PROCEDURE: Prone stereotactic table. Site A, left 10 o'clock: stereo views, 9 cm "
+        "hookwire, tip at the ribbon clip, 07:21. Site B, left 1 o'clock: new stereo views, "
+        f"second 9 cm hookwire, tip 2 mm past the coil clip, {second}. Wires taped.\n"
+        "IMPRESSION: Stereotactic needle localization of two separate sites, left breast."
+    )
+    assert (locaudit.assess(text).same_session is None) is open_
+
+
+def test_a_device_placed_earlier_today_elsewhere_stays_a_lesion():
+    text = (
+        "Exam: STEREOTACTIC SCOUT REFLECTOR LOCALIZATION, LEFT BREAST\n"
+        "CLINICAL HISTORY: Left IDC at 4:00 and separate DCIS at 11:00.\n"
+        "PROCEDURE: Prone stereotactic table. Left 11:00: stereo pair, SAVI SCOUT reflector "
+        "deployed 2 mm from the ribbon clip.\n"
+        "IMPRESSION:\n1. Stereotactic SCOUT reflector localization, left 11:00.\n"
+        "2. Left 4:00 reflector (placed earlier today at Rossford) in expected position."
+    )
+    record = locaudit.assess(text)
+    assert len(record.lesions) == 2
+    assert record.verdict == "needs_review" and record.same_session is None
+
+
+def test_an_operative_report_title_after_a_dash_places_nothing():
+    text = (
+        "MAUMEE LAKES REGIONAL MEDICAL CENTER \u2014 OPERATIVE REPORT\n"
+        "PROCEDURE: Left partial mastectomy, two sites, wire-localized.\n"
+        "INDICATIONS: two lesions localized with stereotactic wires this morning (separate "
+        "report).\nDESCRIPTION: An incision was made over the 1:00 wire, which was delivered "
+        "into the wound; then over the 3:00 wire."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

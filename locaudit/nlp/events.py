@@ -87,6 +87,7 @@ class Event:
     finding: str | None = None  # the kind of finding it was placed in ('mass')
     own_place: bool = False  # the clock face is in the event's own sentence, not the focus
     correction: bool = False
+    earlier: bool = False  # its sentence leaves its sitting open ('placed earlier today')
 
 
 class Inventory(NamedTuple):
@@ -136,7 +137,8 @@ def sentence_events(
         # Terse procedure lines name the device without a verb ('HOOKWIRE THROUGH THE
         # BARBELL CLIP, STEREO PAIR'): a new localizing device (not 'the wire', which
         # refers back) in the body of the note counts when the line says how or where.
-        how = _says_how(found, focus)
+        # (or 'I-125 seeds ... via 18g preloaded needles, one per site')
+        how = _says_how(found, focus) or PER_PLACE.search(note_text(doc), *sent_span) is not None
         if section not in BODY_SECTIONS or not how:
             return []
         devices = [d for d in localizing if not d.definite]
@@ -567,6 +569,15 @@ def _spread(
         # 'Site A - left 1 o'clock ... Site C - right 11 o'clock' in the indication, then 'A
         # SAVI SCOUT reflector was placed at each site': one device for every lesion named
         count = labels_seen = labels_named
+    if (
+        every
+        and not count
+        and PER_PLACE.search(text, sent_span[0], sent_span[1]) is not None
+        and 2 <= len(listed) <= MAX_LISTED
+    ):
+        # 'A) 10:00 ... B) 12:00 ...' above, then 'I-125 seeds ..., one per site': one device
+        # at each place the note listed
+        count = len(listed)
     if every and count >= 2 and len(listed) == count:
         # 'Sites: #1 9:00 ... #2 12:00 ... A Magseed was deployed at each of the two sites':
         # as many places listed before as the lesions counted, one device at each
@@ -589,6 +600,9 @@ def _spread(
         return [{"section": "summary"}]
     return []
 
+
+MAX_LISTED = 4  # 'one per site' spreads over at most this many places listed before it
+PER_PLACE = re.compile(r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b", re.I)
 
 # a depth word just before a clock face: 'the posterior 10 o'clock coil clip'
 DEPTH_BEFORE_CLOCK = {"anterior": "anterior", "posterior": "posterior", "superficial": "anterior"}

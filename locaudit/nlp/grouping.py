@@ -98,8 +98,22 @@ class LesionGrouper:
                 and _distinct(event)
                 and not any(self._fits(les, event) for les in lesions)
             )
+            # 'Left 4:00 reflector (placed earlier today at Rossford) in expected position':
+            # a device at a place of its own that the body did not place today is a lesion
+            # whose sitting is open (the decision asks)
+            earlier = (
+                event.earlier
+                and event.own_place
+                and event.device is not None
+                and _distinct(event)
+                and not any(self._fits(les, event) for les in lesions)
+            )
             self._place(
-                event, lesions, where, create=not had_body or distinct or missing, weak=True
+                event,
+                lesions,
+                where,
+                create=not had_body or distinct or missing or earlier,
+                weak=True,
             )
         lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)
         for lesion in lesions:

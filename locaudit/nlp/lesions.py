@@ -91,6 +91,7 @@ PICKED_FIELD = re.compile(
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
+EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
 
@@ -391,6 +392,9 @@ class LesionBuilder:
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
                 Inventory(labels_named, tuple(listed), facts.stated_count),
             )  # fmt: skip
+            if any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found):
+                for event in new:  # 'placed earlier today': the sitting is open
+                    event.earlier = True
             if (
                 new
                 and section not in WEAK_SECTIONS

@@ -58,6 +58,8 @@ _LINE_END = re.compile(  # '1003 Procedure end. Post CC/ML.'
     r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?\b(?:end|ended|finished|complete)\b",
     re.MULTILINE | re.IGNORECASE,
 )
+# a time closing the clause of the device before it ('..., tip at the ribbon clip, 07:21.')
+_CLAUSE_TIME = re.compile(r"[^.;\n]{0,60}?,[ \t]*(\d{1,2}:\d{2})[ \t]*(?=[.;]|$)", re.MULTILINE)
 _PAREN_TIME = re.compile(r"\((\d{1,2}:\d{2})\)")  # 'localization right breast, 7:00 (15:40)'
 _END_TIME = re.compile(
     r"\b(?:end|ended|finish|finished)\b[ \t]*(?:time)?[ \t]*[:=@-]?[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
@@ -133,6 +135,23 @@ def _device_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
     return stamps
 
 
+def _clause_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
+    """A time closing a device's clause ('9 cm hookwire, tip at the ribbon clip, 07:21.'):
+    after a comma, before the clause ends, and written as no clock face is (a leading zero,
+    or minutes off the quarter hours)."""
+    stamps: list[tuple[int, int]] = []
+    for m in devices:
+        match = _CLAUSE_TIME.match(text, m.end_char)
+        if match is None:
+            continue
+        hours, minutes = match.group(1).split(":")
+        if hours.startswith("0") or int(minutes) % 15:
+            value = _minutes(match.group(1))
+            if value is not None:
+                stamps.append((value, match.start(1)))
+    return stamps
+
+
 def _field_stamps(text: str) -> list[tuple[int, int]]:
     """A form's placement-time fields ('Time placed: 11:05')."""
     stamps: list[tuple[int, int]] = []
@@ -195,6 +214,7 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
             if value is not None:
                 stamped.append((value, match.start(1)))
     stamped += _device_stamps(text, devices)
+    stamped += _clause_stamps(text, devices)
     stamped += _field_stamps(text)
     stamped += _line_stamps(text, acts + devices)
     stamped += _row_stamps(text, devices)
