@@ -431,3 +431,49 @@ def test_an_operative_report_title_after_a_dash_places_nothing():
         "into the wound; then over the 3:00 wire."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_keys_of_a_database_export_are_split_at_their_path(nlp, facts_of):
+    doc = nlp.make_doc("LESION_1.SIDE: Right lesion2.device=wire U.S. 1.5cm")
+    assert [t.text for t in doc] == [
+        "LESION_1", ".", "SIDE", ":", "Right", "lesion2", ".", "device", "=", "wire", "U.S.",
+        "1.5", "cm",
+    ]  # fmt: skip
+    text = (
+        "INDICATION: Two biopsy-proven sites for lumpectomy.\n---\n"
+        "LESION_1.SIDE: Right\nLESION_1.LOCATION: 10:00, 6 cm FN\n"
+        "LESION_1.GUIDANCE: stereotactic, prone table, stereo pair\n"
+        "LESION_1.DEVICE: hookwire 20G x 7 cm\n"
+        "LESION_2.SIDE: Right\nLESION_2.LOCATION: 6:00, 5 cm FN\n"
+        "LESION_2.GUIDANCE: stereotactic, prone table, stereo pair\n"
+        "LESION_2.DEVICE: hookwire 20G x 5 cm\n"
+        "IMPRESSION: Stereotactic wire localization of two separate lesions."
+    )
+    facts = facts_of(text)
+    assert [(les.label, les.laterality, les.clock) for les in facts.lesions] == [
+        (1, "right", 10.0),
+        (2, "right", 6.0),
+    ]
+
+
+EARLIER_TODAY = (
+    "PROCEDURE: Stereotactic SCOUT reflector placement, left breast\n"
+    "Indication: Left 1:00 IDC and left 6:00 DCIS. A SCOUT reflector had already been placed at "
+    "the left 1:00 site earlier today under stereotactic guidance by Dr. Hale (see his report).\n"
+    "{body}"
+)
+
+
+def test_a_device_the_history_says_went_in_earlier_today_stays_a_lesion():
+    body = (
+        "Left 6:00: prone stereotactic table, stereo pair; SCOUT reflector deployed 2 mm from "
+        "the ribbon clip.\nIMPRESSION: Stereotactic SCOUT reflector, left 6:00."
+    )
+    record = locaudit.assess(EARLIER_TODAY.format(body=body))
+    assert len(record.lesions) == 2
+    assert record.verdict == "needs_review" and record.same_session is None
+
+
+def test_a_history_of_earlier_today_alone_places_nothing():
+    body = "Specimen radiograph: the reflector and clip are in the specimen."
+    assert locaudit.assess(EARLIER_TODAY.format(body=body)).verdict == "not_applicable"

@@ -602,11 +602,34 @@ def _spread(
 
 
 MAX_LISTED = 4  # 'one per site' spreads over at most this many places listed before it
-PER_PLACE = re.compile(r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b", re.I)
+PER_PLACE = re.compile(
+    r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b", re.I
+)
 
 # a depth word just before a clock face: 'the posterior 10 o'clock coil clip'
 DEPTH_BEFORE_CLOCK = {"anterior": "anterior", "posterior": "posterior", "superficial": "anterior"}
 DEPTH_AFTER_CLOCK = {"AD": "anterior", "MD": "middle", "PD": "posterior"}  # capitals only
+
+
+def shared_side(found: list[Mention]) -> bool:
+    """One side said before a sentence's clock faces, as a breast: 'left breast lesions at
+    12:00 and 9:00', 'right breast: 10:00 (coil clip) and 2:00 (ribbon clip)' give it to all
+    of them (not 'right 9:00 and 1:00', where each face may have its own)."""
+    sides = [
+        m
+        for m in found
+        if m.label == "LATERALITY"
+        and m.value in ("left", "right")
+        and m.context.status != "negated"
+    ]
+    clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
+    breasts = [m for m in found if m.label == "BREAST" and m.text.lower().startswith("breast")]
+    return (
+        bool(clocks)
+        and len({m.value for m in sides}) == 1
+        and all(m.start < clocks[0].start for m in sides)
+        and any("breast" in m.text.lower() or any(b.start == m.end for b in breasts) for m in sides)
+    )
 
 
 def _attribute(
@@ -647,14 +670,7 @@ def _attribute(
         and m.context.status != "negated"
     ]
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
-    breasts = [m for m in found if m.label == "BREAST" and m.text.lower().startswith("breast")]
-    shared = (  # 'left breast lesions at 12:00 and 9:00' (not 'right 9:00 and 1:00')
-        bool(clocks)
-        and len({m.value for m in sides}) == 1
-        and all(m.start < clocks[0].start for m in sides)
-        and any("breast" in m.text.lower() or any(b.start == m.end for b in breasts) for m in sides)
-    )
-    if len(clocks) >= 2 and not shared:
+    if len(clocks) >= 2 and not shared_side(found):
         # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it (but
         # 'two left breast lesions at 12:00 and 9:00': one side before the list is all theirs)
         own = min(clocks, key=lambda c: abs(c.start - anchor))

@@ -18,6 +18,7 @@ Reads the concept mentions, their context and the sections; writes ``doc._.locau
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from spacy.tokens import Doc, Span
 
 from locaudit.facts import LesionFact, NoteFacts
 from locaudit.nlp import fills, kinds, timing
+from locaudit.nlp.context import AFFIRMED
 from locaudit.nlp.events import (
     BODY_SECTIONS,
     CARRIED,
@@ -160,6 +162,7 @@ class LesionBuilder:
         seed_kind = self._seed_kind(mentions)
         facts.places_stated = _places_stated(mentions)
         events: list[Event] = []
+        told_earlier: list[Event] = []  # devices the history says went in earlier today
         focus: dict = {}
         focus_section = None
         focus_age = 0
@@ -228,6 +231,20 @@ class LesionBuilder:
             self._session_facts(facts, found, sent_span, section)
             if section not in ("comparison", "plan", "consult"):
                 _list_places(found, listed)
+            if section == "history" and any(
+                m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found
+            ):
+                # 'A SCOUT reflector had already been placed at the left 1:00 site earlier
+                # today ... by Dr. Hale (see his report)': a device of today whose sitting is
+                # open stays a lesion (GUIDELINES), restated like a summary
+                said = [_as_said(m) for m in found if m.context.status != "negated"]
+                earlier = sentence_events(
+                    doc, said, sent_span, "summary", {}, seed_kind,
+                    [i for i in range(sent.start, sent.end) if lowers[i] in CLAUSE_BREAKS],
+                )  # fmt: skip
+                for event in earlier:
+                    event.earlier = True
+                told_earlier.extend(earlier)
             if section in EXCLUDED_SECTIONS:
                 continue
             if words & SEPARATE_WORDS and any(
@@ -479,6 +496,8 @@ class LesionBuilder:
                 ],
             )
         )
+        if any(e.section in BODY_SECTIONS and e.device for e in events):
+            events.extend(told_earlier)  # (beside a placement of this report's own only)
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
             facts.session_stamped = True
@@ -901,6 +920,13 @@ class LesionBuilder:
 
 
 SUMMARIES = frozenset({"title", "impression", "summary"})
+
+
+def _as_said(m: Mention) -> Mention:
+    """A mention read as said of today ('had already been placed ... earlier today')."""
+    if m.context.status in ("historical", "hypothetical") and m.label != "SESSION":
+        return dataclasses.replace(m, context=AFFIRMED)
+    return m
 
 
 def _bracket_only_restated(

@@ -24,8 +24,10 @@ PARAGRAPH_SECTIONS = frozenset({"title", "history", "comparison", "plan", "attac
 # with today ('Today (no sampling performed): pt prone...')
 _PARAGRAPH_END = re.compile(
     r"\n(?:[ \t\r]|&#13;|&nbsp;|\\par\b)*\n"
+    r"|\n(?=[ \t]*-{3,}[ \t]*\n)"  # a rule line ('---') closes the paragraph
     r"|\n(?=[ \t]*(?:\d{1,2}[.)][ \t]*|[-*\u2022][ \t]*)?"
-    r"(?:[A-Z][A-Za-z0-9 /&(),-]{1,40}:(?!\d)|(?i:today|this session)\b"
+    # (a key of an export too: 'LESION_1.SIDE: Right')
+    r"(?:[A-Z][A-Za-z0-9 /&(),_.-]{1,40}:(?!\d)|(?i:today|this session)\b"
     # 'LESION 1 (12:00): prone stereotactic table...' (a clock face inside the header)
     r"|(?:[A-Za-z]+[ \t]+)?(?i:lesion|site|target)[ \t]*#?[0-9A-Za-z]{1,2}"
     r"[ \t]*\([^)\n]{1,24}\)[ \t]*:"

@@ -12,6 +12,8 @@ o'clock clip was targeted'), unless the word is used in its sense ('a period of 
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -20,6 +22,7 @@ from spacy.tokens import Doc
 from locaudit.nlp.extensions import note_lowers
 
 _FINAL = frozenset({".", "!", "?"})
+_KEY = re.compile(r"[A-Za-z]+_?[0-9]{1,2}")  # 'LESION_1', 'lesion2' before '.SIDE
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
 # HTML exports break lines with tags, not newlines ('...deployed.<br/>Lesion 2 (right 12:00)')
 _HTML_BREAKS = frozenset(
@@ -116,7 +119,19 @@ class Segmenter:
                     if not wrapped:
                         starts[i + 1] = True
                 continue
-            if (prev_word is not None and prev_word.text in _FINAL and not starts[i]) or (
+            key_path = (  # 'LESION_1.SIDE: Right': a database key's path, no full stop
+                prev_word is not None
+                and prev_word.text == "."
+                and not prev_word.whitespace_
+                and i >= 2
+                and _KEY.fullmatch(doc[i - 2].text) is not None
+            )
+            if (
+                prev_word is not None
+                and prev_word.text in _FINAL
+                and not starts[i]
+                and not key_path
+            ) or (
                 prev_word is not None
                 and (
                     (token.text in _BULLETS and doc[i - 1].is_space)

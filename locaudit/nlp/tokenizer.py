@@ -24,7 +24,8 @@ from spacy.util import (
 
 RTF_CONTROL = r"\\[a-z]{1,12}-?[0-9]{0,4}"
 KEY_VALUE = r"(?<=[A-Za-z0-9_])=(?=\S)"  # 'SITE_1_LOCATION=1:00' from database exports
-KEY_PATH = r"(?<=[A-Za-z0-9_])\.(?=[A-Z][a-z])"  # 'Lesion1.Laterality:' (not 'U.S.')
+# 'Lesion1.Laterality:', 'LESION_1.SIDE:', 'lesion2.device=' (not 'U.S.', '1.5cm', 'e.g.')
+KEY_PATH = r"(?<=[A-Za-z0-9_])\.(?=[A-Z][a-z])|(?<=[A-Za-z_][0-9])\.(?=[A-Za-z]{2})"
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]{0,10}\s*/?>"  # '<br/>', '<p>', '</td>' in HTML exports
 BEFORE_TAG = r"(?<=\w)[.,:;](?=</?[A-Za-z])"  # 'depth.<br/>Lesion 2'
 CSV_CELLS = r'"[,;\t]"'  # '"1","Right","UOQ, 10 o'clock"': quoted cells of a CSV export
