@@ -42,6 +42,7 @@ ConceptLabel = Literal[
     "REPOSITION",  # the patient or breast was repositioned: the breast on the table may change
     "REPLACED",  # a device was displaced and replaced: the new one marks the same lesion
     "ELSEWHERE",  # the placement is reported in another document ('reported separately')
+    "UNNAMED_DEVICE",  # a device of no documented type ('localizer deployed at clip')
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

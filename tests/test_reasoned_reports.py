@@ -477,3 +477,22 @@ def test_a_device_the_history_says_went_in_earlier_today_stays_a_lesion():
 def test_a_history_of_earlier_today_alone_places_nothing():
     body = "Specimen radiograph: the reflector and clip are in the specimen."
     assert locaudit.assess(EARLIER_TODAY.format(body=body)).verdict == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("device", "kinds", "verdict"),
+    [
+        ("localizer deployed at clip", [], "needs_review"),  # a device of no documented type
+        ("localizer placed via stereo pair, at clip", [], "needs_review"),
+        ("LOCalizer tag deployed at clip", ["rfid_tag"], "supported"),  # the brand
+    ],
+)
+def test_a_device_called_only_localizer_is_unnamed(facts_of, device, kinds, verdict):
+    text = (
+        "Stereo loc L breast x2. Prone, stereo pair each site.\n"
+        "Site 1: L 3:00 coil clip (IDC) -- Magseed deployed, 2 mm from clip.\n"
+        f"Site 2: L 11:00 ribbon clip (separate DCIS) -- {device}, on target on post films."
+    )
+    facts = facts_of(text)
+    assert [les.devices for les in facts.lesions] == [["magnetic_seed"], kinds]
+    assert locaudit.assess(text).verdict == verdict

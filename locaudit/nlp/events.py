@@ -131,6 +131,11 @@ def sentence_events(
     places = [m for m in acts if m.affirmed and not _captured(m, all_devices)]
     devices = [m for m in all_devices if m.affirmed]
     localizing = [d for d in devices if d.value in PLACEABLE]
+    unnamed = not localizing and any(m.label == "UNNAMED_DEVICE" and m.affirmed for m in found)
+    if unnamed:
+        # 'ribbon clip (DCIS) -- localizer deployed at clip': the device placed is unnamed,
+        # the clip is its target
+        devices = []
     if acts and not places:
         return []  # every placement act here is negated, planned, past or of another device
     if not places:
@@ -240,7 +245,7 @@ def sentence_events(
         anchors = [
             (None, p.start)
             for p in places
-            if p.value == "localization" or p.text.lower() in DEVICE_ONLY_ACTS
+            if p.value == "localization" or p.text.lower() in DEVICE_ONLY_ACTS or unnamed
         ][:1]
     if not anchors:
         return []
