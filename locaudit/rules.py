@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PACKAGE_PATTERNS = Path(__file__).resolve().parent / "patterns"
 CODING_TABLES = Path(__file__).resolve().parent / "coding"
@@ -74,6 +75,25 @@ class _Strict(BaseModel):
 
 
 TokenPattern = list[dict[str, Any]]
+# a word the tokenizer splits at an inner hyphen ('x-ray' -> 'x', '-', 'ray'; not 'i-125')
+_SPLIT_WORD = re.compile(r"[A-Za-z]-[A-Za-z]")
+
+
+def _one_token_values(pattern: TokenPattern) -> TokenPattern:
+    """A token spec's ORTH/LOWER value is one token: 'top-hat' or 'pre op' there never matches
+    (the tokenizer makes three tokens of 'top-hat'), so the rule file says so at load."""
+    for spec in pattern:
+        for key, value in spec.items():
+            if str(key).upper() not in ("ORTH", "LOWER", "TEXT", "NORM"):
+                continue
+            values = value.get("IN", []) if isinstance(value, dict) else [value]
+            for word in values:
+                if isinstance(word, str) and (" " in word or _SPLIT_WORD.search(word)):
+                    raise ValueError(
+                        f"token value {word!r} is several tokens; write it as a phrase pattern "
+                        "or as one token spec per word (a hyphen is a token of its own)"
+                    )
+    return pattern
 
 
 class ConceptRule(_Strict):
@@ -85,6 +105,11 @@ class ConceptRule(_Strict):
     value: str = ""
     pattern: str | TokenPattern
     note: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _tokens(cls, pattern: str | TokenPattern) -> str | TokenPattern:
+        return pattern if isinstance(pattern, str) else _one_token_values(pattern)
 
 
 class ContextRule(_Strict):
@@ -104,6 +129,11 @@ class ContextRule(_Strict):
         "date of service, not a past date).",
     )
     note: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _tokens(cls, pattern: str | TokenPattern) -> str | TokenPattern:
+        return pattern if isinstance(pattern, str) else _one_token_values(pattern)
 
 
 class SectionRule(_Strict):

@@ -496,3 +496,75 @@ def test_a_device_called_only_localizer_is_unnamed(facts_of, device, kinds, verd
     facts = facts_of(text)
     assert [les.devices for les in facts.lesions] == [["magnetic_seed"], kinds]
     assert locaudit.assess(text).verdict == verdict
+
+
+def test_a_hyphenated_clip_shape_is_a_clip(nlp):
+    doc = nlp("Hookwire placed at the top-hat clip.")
+    assert [(s.text, s.label_) for s in doc.spans[CONCEPTS_KEY] if s.label_ == "DEVICE"][-1] == (
+        "top-hat clip",
+        "DEVICE",
+    )
+
+
+SESSIONS = (
+    "STEREOTACTIC WIRE LOCALIZATION, RIGHT BREAST, 2 LESIONS\n"
+    "Right 9:00 IDC (ribbon clip): prone stereotactic table, stereo pair, hookwire placed. "
+    "{between}Right 11:00 DCIS (coil clip): stereo pair, second hookwire placed.\n"
+    "IMPRESSION: Right breast stereotactic wire localization x2 (9:00, 11:00)."
+)
+
+
+@pytest.mark.parametrize(
+    ("between", "open_"),
+    [
+        ("The patient asked to step out to take a call and returned. ", True),
+        ("Off table, left room 09:31 for the restroom. ", True),
+        ("", False),
+        ("The patient remained on the table. ", False),
+    ],
+)
+def test_a_patient_who_steps_out_leaves_the_session_open(between, open_):
+    record = locaudit.assess(SESSIONS.format(between=between))
+    assert (record.same_session is None) is open_
+
+
+def test_a_placement_in_pre_op_holding_is_another_room_and_time(facts_of):
+    text = (
+        "Stereotactic SCOUT localization, right breast: right 9:00, ribbon clip. Prone "
+        "stereotactic table, stereo pair, SCOUT reflector deployed at the clip.\n"
+        "Later this morning, in pre-op holding, a second SCOUT reflector was placed in the right "
+        "6:00 mass (coil clip).\nImpression: right 9:00 and 6:00 SCOUT reflectors."
+    )
+    assert [les.guidance for les in facts_of(text).lesions] == ["stereotactic", None]
+    assert locaudit.assess(text).same_session is None
+
+
+def test_log_times_after_leader_dots_are_read():
+    text = (
+        "EXAM: STEREO SCOUT LOCALIZATION LEFT BREAST, 2 SITES\nPROCEDURE LOG:\n"
+        "  Site 1 SCOUT deployed .. 08:19  (L 12:00, stereo pair, coil clip)\n"
+        "  Site 2 SCOUT deployed .. {second}  (L 3:00, stereo pair, ribbon clip)\n"
+        "IMP: Stereotactic SCOUT localization left breast 12:00 and 3:00."
+    )
+    assert locaudit.assess(text.format(second="13:52")).same_session is None
+    assert locaudit.assess(text.format(second="08:31")).same_session is True
+
+
+def test_a_practice_said_in_the_present_places_nothing():
+    text = (
+        "BREAST PA NOTE -- PROCEDURE NOT PERFORMED\n"
+        "Scheduled: stereotactic SCOUT localization x2, left breast\n"
+        "Surgery is postponed. Because the reflectors are placed only when a surgery date is "
+        "confirmed, the localization was cancelled. No device was placed."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_post_localization_mammograms_exam_line_places_nothing():
+    text = (
+        "EXAM: MG DIAGNOSTIC UNILATERAL LEFT (POST LOCALIZATION)\n"
+        "CLINICAL: Status post stereotactic wire localization of two left breast lesions.\n"
+        "FINDINGS: Two localization wires. The wire at 2:00 has its hook at the coil clip. The "
+        "wire at 6:00 traverses the ribbon clip.\nIMPRESSION: Wires in satisfactory position."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

@@ -61,3 +61,23 @@ def test_rules_finding_kinds_load_and_reject_a_word_of_two_kinds(tmp_path):
 
 def test_rules_finding_kinds_missing_file_is_empty(tmp_path):
     assert load_finding_kinds(str(tmp_path)) == {}
+
+
+@pytest.mark.parametrize("word", ["top-hat", "pre op"])
+def test_rules_a_token_value_of_several_tokens_is_rejected(tmp_path, word):
+    # the tokenizer splits 'top-hat' at its hyphen: such a token spec could never match
+    row = {"id": "x", "label": "DEVICE", "value": "clip", "pattern": [{"LOWER": {"IN": [word]}}]}
+    (tmp_path / "concepts.jsonl").write_text(json.dumps(row) + "\n")
+    with pytest.raises(RuleFileError, match="several tokens"):
+        load_concepts(str(tmp_path))
+
+
+def test_rules_a_hyphen_before_digits_is_one_token(tmp_path):
+    row = {
+        "id": "x",
+        "label": "DEVICE",
+        "value": "radioactive_seed",
+        "pattern": [{"LOWER": "i-125"}],
+    }
+    (tmp_path / "concepts.jsonl").write_text(json.dumps(row) + "\n")
+    assert [r.id for r in load_concepts(str(tmp_path))] == ["x"]

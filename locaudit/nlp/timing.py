@@ -41,7 +41,10 @@ _TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 # part of a pipeline component): a time right after a placement act ('deployed 07:58',
 # 'placed at 13:35'), a time that opens a line, the recorded end ('End 08:20'), and the dates
 # of service ('DOS 03/12/2025', 'Date of service: ...').
-_AFTER_ACT = re.compile(r"[ \t]*(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])")
+# (a log's leader dots too: 'Site 2 SCOUT deployed .. 13:52')
+_AFTER_ACT = re.compile(
+    r"[ \t]*(?:\.{2,}[ \t]*)?(?:at[ \t]+|@[ \t]*|-[ \t]*)?(\d{1,2}:?\d{2})(?![\d:])"
+)
 # a device stamped with its time ('I-125 seed (0.197 mCi) at 09:47'): 'at' and a colon required
 _AT_AFTER_DEVICE = re.compile(
     r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?(?:(?:at|@)[ \t]*(\d{1,2}:\d{2})|([0-2]\d[0-5]\d))(?![\d:])"
