@@ -568,3 +568,60 @@ def test_a_post_localization_mammograms_exam_line_places_nothing():
         "wire at 6:00 traverses the ribbon clip.\nIMPRESSION: Wires in satisfactory position."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "open_"),
+    [
+        ("23:58", "00:09", False),  # one sitting past midnight
+        ("[08:05]", "[14:40]", True),  # log lines six and a half hours apart
+        ("08:05", "08:20", False),
+    ],
+)
+def test_log_times_past_midnight_and_in_brackets(first, second, open_):
+    text = (
+        "Stereotactic Magseed localization, left breast, 2 lesions\n"
+        f"{first} Site A, L 12:00: stereo pair; Magseed deployed at the ribbon clip.\n"
+        f"{second} Site B, L 3:00: stereo pair; second Magseed deployed at the coil clip.\n"
+        "IMPRESSION: Left breast Magseed localization of two separate lesions, stereotactic."
+    )
+    assert (locaudit.assess(text).same_session is None) is open_
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "The patient was sent to the cafeteria and returned after lunch.\n",
+        "Hookwire 1 placed at 09:30. ",  # a leading zero: a time, not a clock face
+    ],
+)
+def test_a_lunch_break_or_hours_apart_leave_the_session_open(between):
+    text = (
+        "Stereotactic wire localization, right breast, 2 lesions\n"
+        "Lesion 1, right 10:00, ribbon clip: prone stereotactic table, stereo pair; hookwire "
+        f"placed at the clip. {between}"
+        "Lesion 2, right 2:00, coil clip, separate: stereo pair; hookwire at 13:15, tip at clip.\n"
+        "Impression: Right breast stereotactic wire localization, 10:00 and 2:00."
+    )
+    assert locaudit.assess(text).same_session is None
+
+
+def test_placements_headed_am_and_pm_leave_the_session_open():
+    text = (
+        "LEFT BREAST STEREOTACTIC NEEDLE LOCALIZATION - TWO SITES\n"
+        "AM: Left 1:00 IDC (ribbon clip), prone stereotactic, stereo pair, hookwire at the clip.\n"
+        "PM: Left 7:00 DCIS (coil clip), separate lesion, prone stereotactic, stereo pair, "
+        "hookwire 2 mm past the clip.\nIMPRESSION: Stereotactic wire localization of left 1:00 "
+        "and left 7:00."
+    )
+    assert locaudit.assess(text).same_session is None
+
+
+def test_a_seed_retrieval_log_places_nothing():
+    text = (
+        "PATHOLOGY / RADIATION SAFETY - I-125 SEED RETRIEVAL LOG\n"
+        "Specimen A (left breast, 12:00): 1 I-125 seed retrieved at 14:12, intact.\n"
+        "Specimen B (left breast, 4:00): 1 I-125 seed retrieved at 14:20, intact.\n"
+        "Both seeds had been placed under stereotactic guidance on 07/21/2025."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"

@@ -35,6 +35,7 @@ from locaudit.nlp.mentions import Mention
 
 SITTING_MINUTES = 180  # placements further apart than this are not plainly one sitting
 LATE_MINUTES = 10  # a placement stamped this long after the recorded end
+DAY, HALF_DAY = 24 * 60, 12 * 60  # minutes
 _TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 _TIME_TOKEN = re.compile(r"\d{1,2}:?\d{2}")
 # All read from the note's text with precompiled expressions (a Token per word is the slow
@@ -50,7 +51,9 @@ _AT_AFTER_DEVICE = re.compile(
     r"[ \t]*(?:\([^)\n]{0,30}\)[ \t]*)?(?:(?:at|@)[ \t]*(\d{1,2}:\d{2})|([0-2]\d[0-5]\d))(?![\d:])"
 )
 # a log line's time, with its own colon or not ('0705: #1 L 1:00 ...', '07:45  Lesion 1 ...')
-_LINE_TIME = re.compile(r"^[ \t]*(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?!\d)(?!:\d)", re.MULTILINE)
+_LINE_TIME = re.compile(
+    r"^[ \t]*[\[(]?(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?!\d)(?!:\d)", re.MULTILINE
+)  # ('[08:05] Magseed #1 deployed' too)
 # a form's placement-time field ('Time placed: 11:05')
 _TIME_FIELD = re.compile(
     r"\btime (?:placed|of placement|deployed|of deployment)[ \t]*[:=][ \t]*"
@@ -96,12 +99,13 @@ _SERVICE_DATE = re.compile(
 
 
 def _minutes(text: str, strict: bool = True) -> int | None:
-    """'07:58' -> 478; '1340' -> 820. With ``strict``, not what could be a clock face."""
+    """'07:58' -> 478; '1340' -> 820. With ``strict``, not what could be a clock face (a
+    leading zero, '09:30', is no clock face)."""
     match = _TIME.match(text)
     if match is None or (":" not in text and len(text) != 4):
         return None
     hours, minutes = int(match.group(1)), int(match.group(2))
-    if strict and hours <= 12 and minutes in (0, 15, 30, 45):
+    if strict and hours <= 12 and minutes in (0, 15, 30, 45) and not text.startswith("0"):
         return None
     return hours * 60 + minutes
 
@@ -202,6 +206,17 @@ def _token_at(text: str, at: int) -> str:
     return match.group(0) if match else ""
 
 
+def _past_midnight(stamps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Times in the order written; one far earlier than the time before it is past midnight
+    ('23:58 - Site A ... 00:09 - Site B': eleven minutes, not a day)."""
+    out: list[tuple[int, int]] = []
+    for value, at in stamps:
+        if out and value < out[-1][0] - HALF_DAY:
+            value += DAY
+        out.append((value, at))
+    return out
+
+
 def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     """The span (characters) of a placement time that puts the sitting in doubt, if any."""
     acts = [m for m in mentions if m.label == "PLACE" and m.affirmed]
@@ -224,10 +239,13 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     stamped += _paren_stamps(text, acts)
     if not stamped:
         return None
+    stamped = _past_midnight(sorted(stamped, key=lambda stamp: stamp[1]))
     ends = [_minutes(m.group(1), strict=False) for m in _END_TIME.finditer(text)]
     ends += [_minutes(m.group(1), strict=False) for m in _LINE_END.finditer(text)]
     end = next((v for v in reversed(ends) if v is not None), None)
     first, last = min(stamped), max(stamped)
+    if end is not None and end < first[0] - HALF_DAY:
+        end += DAY  # 'End 03/09/2026 00:19' after a start at 23:41
     late = end is not None and last[0] > end + LATE_MINUTES
     if late or (len(stamped) >= 2 and last[0] - first[0] > SITTING_MINUTES):
         return (last[1], last[1] + len(_token_at(text, last[1])))
