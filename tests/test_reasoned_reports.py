@@ -625,3 +625,60 @@ def test_a_seed_retrieval_log_places_nothing():
         "Both seeds had been placed under stereotactic guidance on 07/21/2025."
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_telephone_encounter_with_its_date_places_nothing():
+    text = (
+        "Pinewater Health - Breast Care Navigation\nTelephone Encounter  03/26/2025 14:12\n"
+        "Called patient to review her schedule. Stereotactic Magseed placement of the two left "
+        "breast sites (1:00 and 9:00) is booked for 03/31. Explained the seeds are small "
+        "magnetic markers, one in each spot."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_two_groups_that_may_be_a_single_process_are_asked_about():
+    text = (
+        "PROCEDURE: Prone stereotactic table.\nReflector 1: left 2:00, at the biopsy clip. Stereo "
+        "pair, SCOUT deployed.\nReflector 2: left 4:00, at the second calcification group. Stereo "
+        "pair, SCOUT deployed.\nCOMMENT: The two groups may represent a single segmental process "
+        "rather than two lesions.\nIMPRESSION: SCOUT reflector placement x2, left breast."
+    )
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in locaudit.assess(text).findings}
+
+
+def test_a_patient_waiting_in_the_lobby_between_sites_leaves_the_session_open():
+    text = SESSIONS.format(between="Pt dressed and waited in the lobby while room 3 was freed. ")
+    assert locaudit.assess(text).same_session is None
+
+
+def test_a_lesion_localized_at_its_clip_with_no_device_named(facts_of):
+    text = (
+        "PROCEDURE: Prone stereotactic table, right breast.\n"
+        "Lesion 1: right 11:00, X clip. Stereo pair. SCOUT reflector deployed 2 mm from clip.\n"
+        "Lesion 2: right 4:00, coil clip, 6 cm from lesion 1. Stereo pair. Localized "
+        "successfully at the clip."
+    )
+    facts = facts_of(text)
+    assert [(les.clock, les.devices) for les in facts.lesions] == [
+        (11.0, ["radar_reflector"]),
+        (4.0, []),
+    ]
+    assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_patient_turned_supine_leaves_the_table_behind(facts_of):
+    text = (
+        "11:00 calcifications: prone stereotactic table, stereo pair, Magseed deployed at the "
+        "coil clip.\nThe patient was then repositioned supine and the second Magseed was placed "
+        "into the 6:00 mass{how}.\nImpression: Magseed localization, right breast 11:00 and 6:00."
+    )
+    assert [les.guidance for les in facts_of(text.format(how="")).lesions] == [
+        "stereotactic",
+        None,
+    ]
+    how = " under continuous sonographic visualization"
+    assert [les.guidance for les in facts_of(text.format(how=how)).lesions] == [
+        "stereotactic",
+        "ultrasound",
+    ]

@@ -233,7 +233,8 @@ def sentence_events(
     bare = (  # 'b. Lesion #2: L 6 o'clock, coil clip. Stereo pair. Localized per protocol.'
         ("label" in focus or ("clock" in focus and not focus.get("several")))
         and section in BODY_SECTIONS
-        and not all_devices
+        # (a clip it was aimed at is its target: 'Localized successfully at the clip.')
+        and all(d.value in MARKERS and _aimed_at(doc, d) for d in all_devices)
         and not any(  # 'localized on the mammogram', not 'the breast was repositioned and ...'
             m.label == "BREAST" and m.text.lower() not in ("breast", "breasts") for m in found
         )
