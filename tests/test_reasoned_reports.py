@@ -682,3 +682,21 @@ def test_a_patient_turned_supine_leaves_the_table_behind(facts_of):
         "stereotactic",
         "ultrasound",
     ]
+
+
+@pytest.mark.parametrize(
+    ("history", "side"),
+    [
+        ("Remote right lumpectomy 2019. New DCIS at 2:00 and ADH at 10:00.", None),
+        ("Right breast. New DCIS at 2:00 and ADH at 10:00.", "right"),
+    ],
+)
+def test_the_side_of_a_past_operation_is_not_todays(facts_of, history, side):
+    text = (
+        f"STEREOTACTIC WIRE LOCALIZATION, TWO LESIONS\nHistory: {history}\n"
+        "Consent and time-out. Prone stereotactic table.\n"
+        "Lesion 1 at 2:00: stereo pair, ribbon clip targeted, hookwire deployed.\n"
+        "Lesion 2 at 10:00, separate site: new stereo pair, coil clip targeted, hookwire "
+        "deployed.\nIMPRESSION: Stereotactic wire localization of two separate lesions."
+    )
+    assert [les.laterality for les in facts_of(text).lesions] == [side, side]

@@ -419,8 +419,12 @@ def side_of_note(lesions: list[LesionFact], by_sentence: SentenceMentions, text:
         return  # a form whose side field was left empty says it is not documented
     sides: dict[str, tuple[int, int]] = {}
     for _sent, found in by_sentence:
+        # (not the side of a past operation: 'Remote right lumpectomy 2019. New DCIS at 2:00')
+        operated = any(m.label == "BREAST" and m.value == "surgery" for m in found)
         for m in found:
-            if m.label == "LATERALITY" and m.context.status not in ("negated", "hypothetical"):
+            if m.label != "LATERALITY" or m.context.status in ("negated", "hypothetical"):
+                continue
+            if not (operated and m.context.status == "historical"):
                 sides.setdefault(m.value, m.span)
     if len(sides) != 1 or not set(sides) <= {"left", "right"}:
         return
