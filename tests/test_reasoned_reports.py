@@ -700,3 +700,24 @@ def test_the_side_of_a_past_operation_is_not_todays(facts_of, history, side):
         "deployed.\nIMPRESSION: Stereotactic wire localization of two separate lesions."
     )
     assert [les.laterality for les in facts_of(text).lesions] == [side, side]
+
+
+def test_a_post_procedure_mammograms_exam_line_places_nothing():
+    text = (
+        "EXAM: MG DIAGNOSTIC POST-PROCEDURE, LEFT (Accession MG25-036652)\n"
+        "CLINICAL: Status post stereotactic wire localization of two left breast sites today.\n"
+        "FINDINGS: Two localization wires are present. The first traverses the ribbon clip at "
+        "left 2:00. The second has its tip 3 mm beyond the coil clip at left 10:00."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_localization_at_each_listed_clip_with_no_device_named(facts_of):
+    text = (
+        "STEREO LOC x2 RT\nRT 10:00 mid (coil clip, IDC) and RT 2:00 ant (ribbon clip, ADH), "
+        "separate sites. Prone table, stereo pair each, LOC at each clip, same sitting. Post "
+        "CC/ML good position both."
+    )
+    facts = facts_of(text)
+    assert [(les.clock, les.devices) for les in facts.lesions] == [(10.0, []), (2.0, [])]
+    assert locaudit.assess(text).verdict == "needs_review"

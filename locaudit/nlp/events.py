@@ -239,7 +239,9 @@ def sentence_events(
             m.label == "BREAST" and m.text.lower() not in ("breast", "breasts") for m in found
         )
     )
-    if not anchors and (_has_object(found) or bare):
+    # 'stereo pair each, LOC at each clip': a localization at every place the note listed
+    at_each = section in BODY_SECTIONS and EVERY.search(note_text(doc), *sent_span) is not None
+    if not anchors and (_has_object(found) or bare or at_each):
         # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
         # ('the needle was advanced and deployed at the ribbon clip': deployed is said of a
         # device only, even unnamed)
