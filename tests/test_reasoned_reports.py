@@ -721,3 +721,13 @@ def test_a_localization_at_each_listed_clip_with_no_device_named(facts_of):
     facts = facts_of(text)
     assert [(les.clock, les.devices) for les in facts.lesions] == [(10.0, []), (2.0, [])]
     assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_clock_face_a_lesion_is_measured_from_is_not_its_own(facts_of):
+    text = (
+        "Prone stereotactic table, right breast. The 12:00 calcifications were bracketed with two "
+        "wires at the anterior and posterior extent of the span, both at 12:00.\n"
+        "The separate 9:00 IDC (biopsy clip, 4 cm lateral to the 12:00 span) was targeted with "
+        "its own stereo pair and a third wire was placed through the clip."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [0.0, 9.0]
