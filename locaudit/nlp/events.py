@@ -619,17 +619,22 @@ DEPTH_BEFORE_CLOCK = {"anterior": "anterior", "posterior": "posterior", "superfi
 DEPTH_AFTER_CLOCK = {"AD": "anterior", "MD": "middle", "PD": "posterior"}  # capitals only
 
 
-def shared_side(found: list[Mention]) -> bool:
-    """One side said before a sentence's clock faces, as a breast: 'left breast lesions at
-    12:00 and 9:00', 'right breast: 10:00 (coil clip) and 2:00 (ribbon clip)' give it to all
-    of them (not 'right 9:00 and 1:00', where each face may have its own)."""
-    sides = [
+def _said_sides(found: list[Mention]) -> list[Mention]:
+    """The left/right mentions of a sentence that are not denied."""
+    return [
         m
         for m in found
         if m.label == "LATERALITY"
         and m.value in ("left", "right")
         and m.context.status != "negated"
     ]
+
+
+def shared_side(found: list[Mention]) -> bool:
+    """One side said before a sentence's clock faces, as a breast: 'left breast lesions at
+    12:00 and 9:00', 'right breast: 10:00 (coil clip) and 2:00 (ribbon clip)' give it to all
+    of them (not 'right 9:00 and 1:00', where each face may have its own)."""
+    sides = _said_sides(found)
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
     breasts = [m for m in found if m.label == "BREAST" and m.text.lower().startswith("breast")]
     return (
@@ -670,13 +675,7 @@ def _attribute(
     )
     event.label = int(ref.value) if ref else focus.get("label")
     event.label_from_focus = ref is None and event.label is not None
-    sides = [
-        m
-        for m in found
-        if m.label == "LATERALITY"
-        and m.value in ("left", "right")
-        and m.context.status != "negated"
-    ]
+    sides = _said_sides(found)
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
     if len(clocks) >= 2 and not shared_side(found):
         # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it (but
