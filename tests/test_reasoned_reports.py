@@ -731,3 +731,27 @@ def test_a_clock_face_a_lesion_is_measured_from_is_not_its_own(facts_of):
         "its own stereo pair and a third wire was placed through the clip."
     )
     assert sorted(les.clock for les in facts_of(text).lesions) == [0.0, 9.0]
+
+
+@pytest.mark.parametrize("care", ["Wire dressed.", "Wires were secured with a dressing."])
+def test_tending_the_devices_places_none(facts_of, care):
+    text = (
+        "Prone stereotactic table. Right 10:00: stereo pair, hookwire through the ribbon clip. "
+        "Right 1:00: new stereo pair, second hookwire at the X clip.\n"
+        f"The old coil clip at 6:00 is remote from both. {care}\n"
+        "IMPRESSION: Stereotactic wire localization of two separate right breast lesions."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [1.0, 10.0]
+
+
+@pytest.mark.parametrize(("day", "open_"), [("03/10/2026", True), ("03/11/2026", False)])
+def test_a_log_line_dated_another_day(day, open_):
+    text = (
+        "EXAM: STEREOTACTIC MAGSEED LOCALIZATION, RIGHT BREAST, 2 LESIONS\n"
+        "DATE OF SERVICE: 03/11/2026\nTECHNIQUE:\n"
+        "1. 03/11/2026 08:47 - Lesion 1, right 10:00: stereo pair. Magseed deployed at the coil "
+        "clip.\n"
+        f"2. {day} 08:58 - Lesion 2, right 7:00: stereo pair. Magseed deployed at the wing clip.\n"
+        "IMPRESSION: Stereotactic Magseed localization of two separate right breast lesions."
+    )
+    assert (locaudit.assess(text).same_session is None) is open_

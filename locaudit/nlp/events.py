@@ -118,6 +118,8 @@ def sentence_events(
     ``inventory`` what the note has listed of its lesions."""
     if other_session(found):
         return []  # 'localized yesterday with a SCOUT reflector': another session
+    if _aftercare(doc, sent_span, found):
+        return []  # 'Wire dressed.', 'Wires were secured with a dressing.': care, no placement
     all_devices = [m for m in found if m.label == "DEVICE"]
     bracketing = {m.span for m in found if m.label == "BRACKET"}
     acts = [
@@ -959,6 +961,21 @@ def _has_object(found: list[Mention]) -> bool:
         or (m.label == "LOCATION" and (m.value == "clock" or m.value in QUADRANTS))
         for m in found
         if m.context.status != "negated"
+    )
+
+
+AFTERCARE = re.compile(r"\b(?:taped|dressed|bandaged|secured|covered|dressing)\b", re.IGNORECASE)
+
+
+def _aftercare(doc: Doc, sent_span: tuple[int, int], found: list[Mention]) -> bool:
+    """A sentence that only tends devices already placed ('Wire dressed.', 'Wires were secured
+    with a dressing and taped.'): no place, label or placement act of its own but 'secured'."""
+    if AFTERCARE.search(note_text(doc), *sent_span) is None:
+        return False
+    return not any(
+        m.label in ("LOCATION", "LESION", "GUIDANCE")
+        or (m.label == "PLACE" and AFTERCARE.fullmatch(m.text) is None)
+        for m in found
     )
 
 

@@ -90,6 +90,7 @@ _REPORT_DATE = re.compile(
     r"(\d{1,2}/\d{1,2}/\d{2,4})",
     re.IGNORECASE | re.MULTILINE,
 )
+_LINE_DATE = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]+)?" + _DATE_TEXT + r"[ \t]+\d{1,2}:?\d{2}\b")
 DATE_REACH = 40  # characters at most between such a date and the act after it
 _SERVICE_DATE = re.compile(
     r"\b(?:dos|date of service|date of (?:exam|examination|procedure)|exam date|procedure date"
@@ -311,6 +312,15 @@ def dated_placement(doc: Doc, acts: list[Mention]) -> tuple[int, int] | None:
         return None
     month, day, _year = service
     for act in acts:
+        # a log line opening with its own date ('3. 03/10/2026 08:58 - Lesion 2 ... Magseed
+        # deployed') dates the placement on it
+        start, _end = _line_around(text, act.start_char, act.end_char)
+        logged = _LINE_DATE.match(text, start)
+        if logged is not None and (int(logged.group("m")), int(logged.group("d"))) != (
+            month,
+            day,
+        ):
+            return (logged.start("m"), logged.end("date"))
         after = _DATE_AFTER_ACT.match(text, act.end_char)
         before = _DATE_BEFORE_ACT.search(text, max(0, act.start_char - DATE_REACH), act.start_char)
         for match in (after, before):
