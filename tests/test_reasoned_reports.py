@@ -755,3 +755,21 @@ def test_a_log_line_dated_another_day(day, open_):
         "IMPRESSION: Stereotactic Magseed localization of two separate right breast lesions."
     )
     assert (locaudit.assess(text).same_session is None) is open_
+
+
+def test_a_post_mammogram_key_is_the_findings(nlp):
+    text = "LESION_1.DEVICE: hookwire\nPOST_MAMMO: right CC/ML, wire as above\nIMPRESSION: wire."
+    names = [name for _, _, name in nlp(text)._.locaudit_sections]
+    assert "findings" in names
+
+
+@pytest.mark.parametrize(
+    ("lead", "side"), [("left breast, two sites", "left"), ("two sites", None)]
+)
+def test_a_side_said_before_the_count_of_sites_is_every_ones(facts_of, lead, side):
+    text = (
+        f"Stereotactic needle localization, {lead}: 1) 12:00 middle depth, coil clip, Kopans "
+        "wire through clip. 2) 3:00 posterior depth, separate lesion, ribbon clip, Kopans wire "
+        "tip at clip. Prone table, stereo pair each. Both this session."
+    )
+    assert [les.laterality for les in facts_of(text).lesions][-1] == side

@@ -694,7 +694,11 @@ class LesionBuilder:
             section = section_at(sections, sent.start_char)
             if section in EXCLUDED_SECTIONS:
                 continue
-            if section != "title" and any(m.label in ("LESION", "LOCATION") for m in found):
+            if (
+                section != "title"
+                and any(m.label in ("LESION", "LOCATION") for m in found)
+                and not _side_of_all(found)
+            ):
                 continue
             if (
                 repositioned is not None
@@ -920,6 +924,20 @@ class LesionBuilder:
 
 
 SUMMARIES = frozenset({"title", "impression", "summary"})
+
+
+def _side_of_all(found: list[Mention]) -> bool:
+    """'Stereotactic needle localization, left breast, two sites: 1) 12:00 ... 2) 3:00': one
+    side said just before a count of two or more lesions is every one's."""
+    sides = [m for m in found if m.label == "LATERALITY" and m.value in ("left", "right")]
+    if len({m.value for m in sides}) != 1:
+        return False
+    return any(
+        m.label == "COUNT"
+        and (count_value(m.text) or 0) >= 2
+        and any(0 <= m.start - side.end <= 3 for side in sides)
+        for m in found
+    )
 
 
 def _as_said(m: Mention) -> Mention:
