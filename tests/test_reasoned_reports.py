@@ -773,3 +773,26 @@ def test_a_side_said_before_the_count_of_sites_is_every_ones(facts_of, lead, sid
         "tip at clip. Prone table, stereo pair each. Both this session."
     )
     assert [les.laterality for les in facts_of(text).lesions][-1] == side
+
+
+def test_one_tag_deployed_at_each_listed_site(facts_of):
+    text = (
+        "EXAM: STEREO LOC RT BREAST - LOCALIZER TAGS x2\nINDICATION: Two right breast lesions.\n"
+        "  (1) RT 7:00, 6 cm FN - IDC - coil clip\n  (2) RT 11:00, 10 cm FN - ADH - ribbon clip\n"
+        "TECHNIQUE: Upright unit, stereo pair at each site. One LOCalizer RFID tag deployed at "
+        "each site through the introducer.\nIMPRESSION: Stereotactic RFID tag localization, right "
+        "breast, two separate lesions."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [7.0, 11.0]
+
+
+def test_a_method_given_up_at_a_site_does_not_retract_the_site(facts_of):
+    text = (
+        "We had planned to localize the left 1:00 mass under ultrasound; it was not seen, so the "
+        "patient was moved to the prone stereotactic table, where a stereo pair showed the wing "
+        "clip and a hookwire was placed at the clip.\nLeft 8:00 calcifications: stereo pair, "
+        "second hookwire placed at the coil clip.\nIMPRESSION: Stereotactic wire localization of "
+        "two separate left breast lesions (1:00, 8:00). Ultrasound localization of the 1:00 site "
+        "was abandoned."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [1.0, 8.0]

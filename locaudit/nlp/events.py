@@ -613,7 +613,9 @@ def _spread(
 
 MAX_LISTED = 4  # 'one per site' spreads over at most this many places listed before it
 PER_PLACE = re.compile(
-    r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b", re.I
+    r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b"
+    r"|\b(?:at|in|to)\s+each\s+(?:lesion|site|target)\b",
+    re.I,
 )
 
 # a depth word just before a clock face: 'the posterior 10 o'clock coil clip'

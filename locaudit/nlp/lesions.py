@@ -1162,4 +1162,7 @@ def _nothing_stayed(found: list[Mention], lowers: list[str]) -> set[float]:
         if m.context.status == "negated"
     )
     placed = any(m.label in ("DEVICE", "PLACE") and m.affirmed for m in found)
-    return places if len(places) == 1 and denied and not placed else set()
+    # (not 'Ultrasound localization of the 1:00 site was abandoned': that method was given up,
+    # the site may still have been localized another way)
+    method = any(m.label == "GUIDANCE" and m.context.status == "negated" for m in found)
+    return places if len(places) == 1 and denied and not placed and not method else set()
