@@ -242,8 +242,11 @@ def sentence_events(
         )
     )
     # 'stereo pair each, LOC at each clip': a localization at every place the note listed
-    at_each = section in BODY_SECTIONS and EVERY.search(note_text(doc), *sent_span) is not None
-    if not anchors and (_has_object(found) or bare or at_each):
+    if not anchors and (
+        _has_object(found)
+        or bare
+        or (section in BODY_SECTIONS and EVERY.search(note_text(doc), *sent_span) is not None)
+    ):
         # 'lesion 2 was localized': an act with no device named, aimed at a breast finding
         # ('the needle was advanced and deployed at the ribbon clip': deployed is said of a
         # device only, even unnamed)
@@ -634,7 +637,7 @@ def _said_sides(found: list[Mention]) -> list[Mention]:
     ]
 
 
-def shared_side(found: list[Mention]) -> bool:
+def _shared_side(found: list[Mention]) -> bool:
     """One side said before a sentence's clock faces, as a breast: 'left breast lesions at
     12:00 and 9:00', 'right breast: 10:00 (coil clip) and 2:00 (ribbon clip)' give it to all
     of them (not 'right 9:00 and 1:00', where each face may have its own)."""
@@ -681,7 +684,7 @@ def _attribute(
     event.label_from_focus = ref is None and event.label is not None
     sides = _said_sides(found)
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
-    if len(clocks) >= 2 and not shared_side(found):
+    if len(clocks) >= 2 and not _shared_side(found):
         # 'left 2 o'clock and 9 o'clock': a side belongs to the clock face nearest to it (but
         # 'two left breast lesions at 12:00 and 9:00': one side before the list is all theirs)
         own = min(clocks, key=lambda c: abs(c.start - anchor))

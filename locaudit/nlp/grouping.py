@@ -67,10 +67,7 @@ class LesionGrouper:
             return (
                 len(lesions) < max(stated or 0, several)
                 and not event.bracket
-                and event.own_place
-                and event.device is not None
-                and _distinct(event)
-                and not any(self._fits(les, event) for les in lesions)
+                and self._elsewhere(event, lesions)
             )
 
         # events that say where they are come first (a bracketing pair too: 'I bracketed the
@@ -91,23 +88,12 @@ class LesionGrouper:
             # lesions than the body placed, a restatement's own place that fits none of them
             # is one of the others
             missing = (
-                stated is not None
-                and len(lesions) < stated
-                and event.own_place
-                and event.device is not None
-                and _distinct(event)
-                and not any(self._fits(les, event) for les in lesions)
+                stated is not None and len(lesions) < stated and self._elsewhere(event, lesions)
             )
             # 'Left 4:00 reflector (placed earlier today at Rossford) in expected position':
             # a device at a place of its own that the body did not place today is a lesion
             # whose sitting is open (the decision asks)
-            earlier = (
-                event.earlier
-                and event.own_place
-                and event.device is not None
-                and _distinct(event)
-                and not any(self._fits(les, event) for les in lesions)
-            )
+            earlier = event.earlier and self._elsewhere(event, lesions)
             self._place(
                 event,
                 lesions,
@@ -286,6 +272,16 @@ class LesionGrouper:
             event.depth = event.nipple_cm = None
             return None
         return target
+
+    def _elsewhere(self, event: Event, lesions: list[LesionFact]) -> bool:
+        """A device placed at a place of its own that fits none of the lesions found: the
+        one condition under which a restatement or an addendum may add a lesion."""
+        return (
+            event.own_place
+            and event.device is not None
+            and _distinct(event)
+            and not any(self._fits(les, event) for les in lesions)
+        )
 
     def _all_found(self, lesions: list[LesionFact]) -> bool:
         """As many lesions as the note states already: 'The third wire was then placed' after

@@ -118,6 +118,7 @@ class Walked:
     # guidance fields of a labelled lesion's block said after its device line ('Lesion 2 /
     # Device: Magseed / Guidance: Stereo + tomo')
     block_guides: list[tuple[int, Mention]]
+    labels_named: int  # lesions the note names by label 1..N anywhere, else 0
 
 
 class LesionBuilder:
@@ -231,9 +232,8 @@ class LesionBuilder:
             self._session_facts(facts, found, sent_span, section)
             if section not in ("comparison", "plan", "consult"):
                 _list_places(found, listed)
-            if section == "history" and any(
-                m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found
-            ):
+            said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
+            if section == "history" and said_earlier:
                 # 'A SCOUT reflector had already been placed at the left 1:00 site earlier
                 # today ... by Dr. Hale (see his report)': a device of today whose sitting is
                 # open stays a lesion (GUIDELINES), restated like a summary
@@ -409,7 +409,7 @@ class LesionBuilder:
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
                 Inventory(labels_named, tuple(listed), facts.stated_count),
             )  # fmt: skip
-            if any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found):
+            if said_earlier:
                 for event in new:  # 'placed earlier today': the sitting is open
                     event.earlier = True
             if (
@@ -517,7 +517,7 @@ class LesionBuilder:
             walked = Walked(
                 events, amendments, retracted, retracted_clocks, withdrawn, side_amended,
                 stated_sides, scoped_guides, scoped_sides, acted, denied, one_amended,
-                interrupted, side_doubts, block_guides,
+                interrupted, side_doubts, block_guides, labels_named,
             )  # fmt: skip
             facts.lesions = self._lesions(doc, facts, mentions, sections, by_sentence, walked)
             second = timing.other_service_date(doc)
@@ -590,7 +590,7 @@ class LesionBuilder:
         fills.place_labelled(lesions, by_sentence)
         fills.guide_by_block(lesions, w.block_guides)
         fills.amend(lesions, w.amendments)
-        if fills.label_the_rest(lesions, _labels_named(by_sentence)):
+        if fills.label_the_rest(lesions, w.labels_named):
             fills.place_labelled(lesions, by_sentence)
         fills.side_by_clock(lesions, by_sentence)
         if not w.side_amended:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from locaudit.nlp.extensions import note_lowers
 
 _FINAL = frozenset({".", "!", "?"})
-_KEY = re.compile(r"[A-Za-z]+_?[0-9]{1,2}")  # 'LESION_1', 'lesion2' before '.SIDE
+_KEY = re.compile(r"[A-Za-z]+_?[0-9]{1,2}")  # 'LESION_1', 'lesion2' before '.SIDE'
 _BULLETS = frozenset({"-", "*", "•", "·", "–", "—", ">", "o"})
 # HTML exports break lines with tags, not newlines ('...deployed.<br/>Lesion 2 (right 12:00)')
 _HTML_BREAKS = frozenset(

@@ -145,18 +145,13 @@ def _device_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
 
 def _clause_stamps(text: str, devices: list[Mention]) -> list[tuple[int, int]]:
     """A time closing a device's clause ('9 cm hookwire, tip at the ribbon clip, 07:21.'):
-    after a comma, before the clause ends, and written as no clock face is (a leading zero,
-    or minutes off the quarter hours)."""
+    after a comma, before the clause ends, and written as no clock face is (read strictly)."""
     stamps: list[tuple[int, int]] = []
     for m in devices:
         match = _CLAUSE_TIME.match(text, m.end_char)
-        if match is None:
-            continue
-        hours, minutes = match.group(1).split(":")
-        if hours.startswith("0") or int(minutes) % 15:
-            value = _minutes(match.group(1))
-            if value is not None:
-                stamps.append((value, match.start(1)))
+        value = _minutes(match.group(1)) if match is not None else None
+        if value is not None:
+            stamps.append((value, match.start(1)))
     return stamps
 
 
