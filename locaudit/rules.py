@@ -44,6 +44,7 @@ ConceptLabel = Literal[
     "REPLACED",  # a device was displaced and replaced: the new one marks the same lesion
     "ELSEWHERE",  # the placement is reported in another document ('reported separately')
     "UNNAMED_DEVICE",  # a device of no documented type ('localizer deployed at clip')
+    "AFTERCARE",  # tending a placed device ('Wire dressed.'): no placement of its own
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]

@@ -118,7 +118,7 @@ def sentence_events(
     ``inventory`` what the note has listed of its lesions."""
     if other_session(found):
         return []  # 'localized yesterday with a SCOUT reflector': another session
-    if _aftercare(doc, sent_span, found):
+    if _aftercare(found):
         return []  # 'Wire dressed.', 'Wires were secured with a dressing.': care, no placement
     all_devices = [m for m in found if m.label == "DEVICE"]
     bracketing = {m.span for m in found if m.label == "BRACKET"}
@@ -969,17 +969,15 @@ def _has_object(found: list[Mention]) -> bool:
     )
 
 
-AFTERCARE = re.compile(r"\b(?:taped|dressed|bandaged|secured|covered|dressing)\b", re.IGNORECASE)
-
-
-def _aftercare(doc: Doc, sent_span: tuple[int, int], found: list[Mention]) -> bool:
+def _aftercare(found: list[Mention]) -> bool:
     """A sentence that only tends devices already placed ('Wire dressed.', 'Wires were secured
-    with a dressing and taped.'): no place, label or placement act of its own but 'secured'."""
-    if AFTERCARE.search(note_text(doc), *sent_span) is None:
+    with a dressing and taped.'; AFTERCARE in patterns/concepts.jsonl): no place, label or
+    placement act of its own but the tending word ('secured' is a placement act too)."""
+    care = {m.span for m in found if m.label == "AFTERCARE"}
+    if not care:
         return False
     return not any(
-        m.label in ("LOCATION", "LESION", "GUIDANCE")
-        or (m.label == "PLACE" and AFTERCARE.fullmatch(m.text) is None)
+        m.label in ("LOCATION", "LESION", "GUIDANCE") or (m.label == "PLACE" and m.span not in care)
         for m in found
     )
 
