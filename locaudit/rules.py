@@ -45,6 +45,8 @@ ConceptLabel = Literal[
     "ELSEWHERE",  # the placement is reported in another document ('reported separately')
     "UNNAMED_DEVICE",  # a device of no documented type ('localizer deployed at clip')
     "AFTERCARE",  # tending a placed device ('Wire dressed.'): no placement of its own
+    "ONE_SITE",  # a site pointed at ('this site'): a denial of it is not the procedure's
+    "REMOVED",  # a device taken out in the sitting ('the lesion 2 wire was removed')
 ]
 ContextCategory = Literal["NEGATED", "HISTORICAL", "HYPOTHETICAL", "TARGET", "PSEUDO", "TERMINATE"]
 Direction = Literal["forward", "backward", "bidirectional", "none"]
@@ -144,6 +146,17 @@ class SectionRule(_Strict):
     section: SectionName
     regex: str
     note: str = ""
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        """A regex that does not compile is named with its file and line at load, not when
+        the first note is read (all headers are joined into one pattern)."""
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"regex does not compile: {exc}") from None
+        return value
 
 
 class RuleFileError(ValueError):

@@ -381,8 +381,8 @@ def test_possibly_one_process_doubts_the_separateness():
 
 IMPRESSION_LIST = (
     "IMPRESSION: Successful stereotactic RSL x2, RIGHT breast.\n"
-    "  A) 10:00, 6 cm FN - IDC (barbell clip). Seed at clip.\n"
-    "  B) 12:00, 4 cm FN - separate DCIS (heart-shaped clip). Seed 3 mm sup to clip.\n\n"
+    "  A) 10:00, 6 cm FN - IDC (barbell clip).\n"
+    "  B) 12:00, 4 cm FN - separate DCIS (heart-shaped clip).\n\n"
     "Proc: Consent/TO. Prone stereo, CC approach each site. I-125 seeds via 18g preloaded "
     "needles, {each}. Post CC/ML: as above."
 )

@@ -81,3 +81,12 @@ def test_rules_a_hyphen_before_digits_is_one_token(tmp_path):
     }
     (tmp_path / "concepts.jsonl").write_text(json.dumps(row) + "\n")
     assert [r.id for r in load_concepts(str(tmp_path))] == ["x"]
+
+
+def test_rules_a_section_regex_that_does_not_compile_names_its_line(tmp_path):
+    good = {"id": "section.a", "section": "procedure", "regex": "procedure\\s*:"}
+    bad = {"id": "section.b", "section": "history", "regex": "(history\\s*:"}
+    (tmp_path / "sections.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    with pytest.raises(RuleFileError, match=r"sections.jsonl:2:") as caught:
+        load_sections(str(tmp_path))
+    assert "does not compile" in str(caught.value)

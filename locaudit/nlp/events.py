@@ -50,6 +50,12 @@ OWN_ACTS = frozenset(
 CARRIED = frozenset({"guidance", "tomo"})  # the equipment stays when the next lesion starts
 KIND_WINDOW = 15  # tokens at most between a device and the finding it was placed in
 DEVICE_ONLY_ACTS = frozenset({"deployed"})  # nothing but a device is deployed
+# what may come before a log line's first word: a list mark, bullet, or time and bar
+LINE_LEAD = re.compile(
+    r"[ \t]*(?:(?:\d{1,2}[.)]|[A-Za-z][.)]|[-*\u2022]|\d{3,4}h?[ \t]*\|?)[ \t]*)?"
+)
+NUMBERED = re.compile(r"#?\d|#")  # 'wire 1', 'seed #2'
+DATE_REACH = 20  # tokens at most between a date and the placement it dates
 LICENSE_WINDOW = 18  # tokens at most between a placement act and the device it places
 _GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
 
@@ -116,8 +122,7 @@ def sentence_events(
     is an event of its own. ``focus`` supplies what the sentence leaves unsaid, ``breaks`` are
     the token offsets of clause breaks, ``labels_seen`` the highest lesion label so far,
     ``inventory`` what the note has listed of its lesions."""
-    if other_session(found):
-        return []  # 'localized yesterday with a SCOUT reflector': another session
+    dates = _other_dates(found) if other_session(found) else []
     if _aftercare(found):
         return []  # 'Wire dressed.', 'Wires were secured with a dressing.': care, no placement
     all_devices = [m for m in found if m.label == "DEVICE"]
@@ -146,7 +151,7 @@ def sentence_events(
         # refers back) in the body of the note counts when the line says how or where.
         # (or 'I-125 seeds ... via 18g preloaded needles, one per site')
         how = _says_how(found, focus) or PER_PLACE.search(note_text(doc), *sent_span) is not None
-        if section not in BODY_SECTIONS or not how:
+        if not how or not (section in BODY_SECTIONS or focus.get("list_item")):
             return []
         devices = [d for d in localizing if not d.definite]
         # 'Device type: clip   Brand: SecurMark': a form's device field names what was placed
@@ -175,6 +180,22 @@ def sentence_events(
         ]
         licensed = [
             d for d in devices if _licensed(d, places, blockers, breaks) and not _captured(d, acts)
+        ]
+        # 'Seed 1 - LT breast 1:00, upright stereotactic, depth 42 mm, target = bx clip
+        # (ribbon) - implanted 0917': a log line's device, first on its line, is what the act
+        # closing the line placed, however long the line
+        licensed += [
+            d
+            for d in devices
+            if d not in licensed
+            and _heads_line(doc, d)
+            and any(
+                p.start > d.end
+                and "\n" not in doc[d.end : p.start].text
+                and not any(d.end <= b < p.start for b in breaks)
+                and not any(d.end <= m.start < p.start for m in blockers)
+                for p in places
+            )
         ]
         # '... placed a seed at 9 o'clock, and a second seed at 7 o'clock': a new device
         # coordinated after a placed one shares its verb
@@ -218,6 +239,7 @@ def sentence_events(
                 or (not d.definite and _coordinated(doc, d, localizing))
             ]  # 'targeted the mass and its clip and placed a wire': the clip is the target;
             # 'a marker clip and a hookwire were placed': both were
+        devices = _numbered_after_colon(doc, devices, localizing) or devices
     intraop = any(m.label == "INTRAOP" and m.context.status == "affirmed" for m in found)
     # (not a denied one: "separate lesions, not a bracketed single lesion")
     brackets = [m.start for m in found if m.label == "BRACKET" and m.context.status != "negated"]
@@ -255,6 +277,18 @@ def sentence_events(
             for p in places
             if p.value == "localization" or p.text.lower() in DEVICE_ONLY_ACTS or unnamed
         ][:1]
+    if dates:
+        # 'localized yesterday with a SCOUT reflector': another session; but in a run-on report
+        # ('... DCIS at 10 o'clock, both from stereotactic biopsies on 02/04, lumpectomy planned
+        # ..., the heart clip was targeted and a reflector deployed, ...') the biopsy's date is
+        # far from today's placement and does not date it
+        # (a clip is placed at a biopsy, which the sentence's date dates: 'biopsied under MRI
+        # guidance on 08/16 ..., and a cylinder clip was deployed at the cavity')
+        anchors = [
+            (kind, at)
+            for kind, at in anchors
+            if (kind is None or kind in PLACEABLE) and not any(_near_date(at, d) for d in dates)
+        ]
     if not anchors:
         return []
     # 'a second wire' is said of the device: keep it with the event when the anchors move
@@ -293,14 +327,20 @@ def sentence_events(
             anchor,
             sent_span,
             section,
-            bracket=any(not _separated(doc, anchor, b) for b in brackets),
+            bracket=any(
+                not (_separated(doc, anchor, b) or _other_lesion(anchor, b, lowers, found))
+                for b in brackets
+            ),
             intraop=intraop,
             correction=correction,
         )
         segment = [m for m in found if not _separated(doc, anchor, m.start)]
         if stretches is not None:
             low, high = stretches[i]
-            segment = [m for m in segment if m.label != "LOCATION" or low <= m.start < high]
+            # (a device after its place has its side there too: '1 R 9:00 ... seed 2 3:00 ...
+            # seed' leaves the second without one)
+            scoped = ("LOCATION", "LATERALITY") if low < anchor else ("LOCATION",)
+            segment = [m for m in segment if m.label not in scoped or low <= m.start < high]
         moved = [
             m.start for m in found if m.label == "INTERRUPT" and m.affirmed and m.start < anchor
         ]
@@ -355,6 +395,46 @@ def sentence_events(
     return merged
 
 
+def _numbered_after_colon(
+    doc: Doc, devices: list[Mention], localizing: list[Mention]
+) -> list[Mention]:
+    """'Three wires were placed under stereotactic guidance: wire 1 at the anterior clip
+    (10:00), wire 2 at the posterior clip (10:00), wire 3 at the ribbon clip at 6:00': the
+    devices numbered after the colon are the ones placed (each at its own place), not the
+    plural that announced them. Empty when the sentence has no such list."""
+    lowers = note_lowers(doc)
+    colons = [
+        i for d in devices for i in range(d.end, min(d.end + 12, len(lowers))) if lowers[i] == ":"
+    ]
+    if not colons:
+        return []
+    colon = min(colons)
+    numbered = [
+        d
+        for d in localizing
+        if d.start > colon and d.end < len(lowers) and NUMBERED.fullmatch(lowers[d.end]) is not None
+    ]
+    if len(numbered) < 2 or len({d.value for d in numbered}) != 1:
+        return []
+    announced = [d for d in devices if d.end <= colon and d.value == numbered[0].value]
+    if not announced:
+        return []
+    return [d for d in devices if d not in announced and (d.start < colon or d in numbered)]
+
+
+def _other_lesion(anchor: int, bracket: int, lowers: list[str], found: list) -> bool:
+    """'wires 1 and 2 bracket ONE lesion; wire 3 localizes the second, separate lesion': a
+    device in another clause that names a lesion of its own is not the bracket's."""
+    low, high = min(anchor, bracket), max(anchor, bracket)
+    if ";" not in lowers[low:high]:
+        return False
+    cut = max(i for i in range(low, high) if lowers[i] == ";")
+    return any(
+        m.label == "LESION" and m.affirmed and (m.start > cut if anchor > cut else m.start < cut)
+        for m in found
+    )
+
+
 def _former_latter(
     events: list[Event], lowers: list[str], sent_span: tuple[int, int], doc: Doc, focus: dict
 ) -> None:
@@ -406,6 +486,36 @@ def other_session(found: list[Mention]) -> bool:
         and not (m.value == "same" and _in_denial(m, found))
     }
     return "other" in sessions and "same" not in sessions
+
+
+def _other_dates(found: list[Mention]) -> list[Mention]:
+    """The sentence's mentions of another session ('on 02/04', 'yesterday')."""
+    return [
+        m
+        for m in found
+        if m.label == "SESSION" and m.value == "other" and m.context.status != "negated"
+    ]
+
+
+def dates_a_localization(found: list[Mention]) -> bool:
+    """Does a date of another session in this sentence date one of its localizations (a wire,
+    seed or reflector, or a localization act), not only a biopsy told in a history clause?"""
+    localizing = [
+        m.start
+        for m in found
+        if (m.label == "PLACE" and m.value == "localization")
+        or (m.label == "DEVICE" and m.value in PLACEABLE)
+    ]
+    return any(any(_near_date(at, day) for at in localizing) for day in _other_dates(found))
+
+
+def _near_date(anchor: int, day: Mention) -> bool:
+    """Is a placement at ``anchor`` dated by this date? A past date said in a history clause
+    dates what is within ``DATE_REACH`` tokens; another ('tomorrow's procedures (05/05): ...,
+    then ...') the whole sentence."""
+    if day.context.status != "historical":
+        return True
+    return min(abs(anchor - day.end), abs(day.start - anchor)) <= DATE_REACH
 
 
 def _in_denial(day: Mention, found: list[Mention]) -> bool:
@@ -554,10 +664,24 @@ def _spread(
     each_place = EVERY.search(text, sent_span[0], sent_span[1]) is not None
     if count == 1 and each_place:
         count = 0  # 'one I-125 seed was deployed at each': one per place, not one in all
+    areas = _areas_alone(doc, found, clocks) if clocks and clocks[0] in found else []
+    if areas and count >= 2 and len(values) + len(areas) == count:
+        # 'wire loc x2 - site 1 RT axillary tail (calcs), site 2 RT 10:00 mid (clip)': a
+        # quadrant said without a clock face is one of the places too
+        kind = anchors[0][0]
+        places = sorted(
+            [(m.start, {"clock": None, "quadrant": m.value}) for m in areas]
+            + [
+                (m.start, {"clock": clock_value(m.text), "quadrant": None})
+                for m in _firsts_of(clocks, values)
+            ]
+        )
+        anchors[:] = [(kind, start) for start, _told in places]
+        return [{**told, "label": None} for _start, told in places]
     if len(values) >= 2 and count in (0, len(values)):
         kind = anchors[0][0]
         if clocks[0] in found:  # each event reads its side etc. beside its own clock
-            firsts = [next(m for m in clocks if clock_value(m.text) == v) for v in values]
+            firsts = _firsts_of(clocks, values)
             anchors[:] = [(kind, m.start) for m in firsts]
             return [{"clock": v, "label": None} for v in values]
         # 'R 9:00 | R 1:00 | L 6:00 -- one seed each. Seeds logged.': the places said before
@@ -612,6 +736,31 @@ def _spread(
         # every lesion was done, a summary the lesions below fill from (no lesion of its own)
         return [{"section": "summary"}]
     return []
+
+
+def _firsts_of(clocks: list[Mention], values: list[float]) -> list[Mention]:
+    """The first mention of each clock face value."""
+    return [next(m for m in clocks if clock_value(m.text) == v) for v in values]
+
+
+def _areas_alone(doc: Doc, found: list[Mention], clocks: list[Mention]) -> list[Mention]:
+    """Quadrants said with no clock face beside them ('site 1 RT axillary tail', 'axillary
+    tail and 10:00'): places of their own (not 'upper outer quadrant at 10 o'clock', one
+    place said twice)."""
+
+    def beside(area: Mention, clock: Mention) -> bool:
+        low, high = min(area.end, clock.end), max(area.start, clock.start)
+        between = {t.lower_ for t in doc[low:high]}
+        return high - low <= 4 and not between & {"and", "plus", "&", "+", ";"}
+
+    return [
+        m
+        for m in found
+        if m.label == "LOCATION"
+        and m.value in QUADRANTS
+        and m.affirmed
+        and not any(beside(m, c) for c in clocks)
+    ]
 
 
 MAX_LISTED = 4  # 'one per site' spreads over at most this many places listed before it
@@ -781,6 +930,15 @@ def _attribute(
         event.tomo = True
     ordinal = nearest([m for m in found if m.label == "LESION" and m.value.isdigit()])
     event.device_ordinal = int(ordinal.value) if ordinal else None
+
+
+def _heads_line(doc: Doc, device: Mention) -> bool:
+    """Is the device the first word of its line ('Seed 1 - LT breast 1:00 ...', '2) Wire:
+    ...', '0819 | Seed #2 deployed')? A list mark, time or bar before it does not count."""
+    text = note_text(doc)
+    start = doc[device.start].idx
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    return LINE_LEAD.fullmatch(line) is not None
 
 
 def _near(mention: Mention, others: list[Mention], tokens: int) -> bool:
@@ -993,11 +1151,16 @@ def _places_after(
     if len(starts) < 2 or starts != sorted(set(starts)):
         return None
     clocks = [m.start for m in found if m.label == "LOCATION" and m.value == "clock"]
-    if any(c < starts[0] for c in clocks):
-        return None
-    stretches = list(zip(starts, [*starts[1:], 1 << 30]))
-    if all(sum(low < c < high for c in clocks) == 1 for low, high in stretches):
-        return stretches
+    if not any(c < starts[0] for c in clocks):
+        stretches = list(zip(starts, [*starts[1:], 1 << 30]))
+        if all(sum(low < c < high for c in clocks) == 1 for low, high in stretches):
+            return stretches
+    # '9:00 coil clip (SCOUT), 11:00 ribbon clip (SCOUT)': each device after its clock face,
+    # none after the last device
+    if not any(c > starts[-1] for c in clocks):
+        stretches = list(zip([-1, *starts[:-1]], starts))
+        if all(sum(low < c < high for c in clocks) == 1 for low, high in stretches):
+            return stretches
     return None
 
 

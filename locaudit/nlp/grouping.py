@@ -67,7 +67,7 @@ class LesionGrouper:
             return (
                 len(lesions) < max(stated or 0, several)
                 and not event.bracket
-                and self._elsewhere(event, lesions)
+                and self._elsewhere(event, lesions, another=True)
             )
 
         # events that say where they are come first (a bracketing pair too: 'I bracketed the
@@ -225,7 +225,20 @@ class LesionGrouper:
             rest = [les for les in unnamed if id(les) not in other_clip | biopsied]
             return (sure or rest or [None])[0]
         if _distinct(event) and (not event.bracket or event.own_place):
-            fitting = [les for les in lesions if self._fits(les, event)]
+            # (a lesion another device of this sentence opened at another place is not this
+            # one's: 'site 1 RT axillary tail ..., site 2 RT 10:00': 10:00 is in the tail's
+            # quadrant, but the sentence said two places)
+            fitting = [
+                les
+                for les in lesions
+                if self._fits(les, event)
+                and not (
+                    event.own_place
+                    and not event.bracket
+                    and event.sentence in les.evidence
+                    and not _same_spot(les, event)
+                )
+            ]
             exact = [
                 les
                 for les in fitting
@@ -273,11 +286,13 @@ class LesionGrouper:
             return None
         return target
 
-    def _elsewhere(self, event: Event, lesions: list[LesionFact]) -> bool:
+    def _elsewhere(self, event: Event, lesions: list[LesionFact], another: bool = False) -> bool:
         """A device placed at a place of its own that fits none of the lesions found: the
-        one condition under which a restatement or an addendum may add a lesion."""
+        one condition under which a restatement or an addendum may add a lesion. With
+        ``another``, 'a third I-125 seed ... deposited' at the place the sentence before
+        named (an addendum's) counts too."""
         return (
-            event.own_place
+            (event.own_place or (another and event.another))
             and event.device is not None
             and _distinct(event)
             and not any(self._fits(les, event) for les in lesions)

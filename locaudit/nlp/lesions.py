@@ -36,6 +36,7 @@ from locaudit.nlp.events import (
     WEAK_SECTIONS,
     Event,
     Inventory,
+    dates_a_localization,
     is_summary,
     other_session,
     sentence_events,
@@ -91,8 +92,11 @@ PICKED_FIELD = re.compile(
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
+LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}|[A-Za-z])[.)][ \t]*")  # '1. ', 'B) '
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
-PROCEDURE_FIELD = re.compile(r"\s*(?:procedures?|exam(?:ination)?|study)\s*:", re.IGNORECASE)
+PROCEDURE_FIELD = re.compile(
+    r"\s*(?:procedures?|exam(?:ination)?|study)\s*(?:\([^)\n]{0,60}\)\s*)?:", re.IGNORECASE
+)
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
@@ -198,6 +202,7 @@ class LesionBuilder:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
+        replaced = any(m.label == "REPLACED" for _s, found in by_sentence for m in found)
         retracted_clocks: list[float] = []  # places an addendum says got no device today
         withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
@@ -210,10 +215,18 @@ class LesionBuilder:
             first_line_end = first_sent.end_char if first_sent is not None else 0
         text, prev_end = note_text(doc), 0
         named_line = -1  # the line of a procedure field that names the procedures
+        placing_head = False  # the last sentence was a heading that places, or its list item
+        item_line = -1  # the line of the last list item with a place ('1. Left 1:00 ...')
+        procedures_listed = False  # a procedures field with its list below it
+        # where each addendum began: (its start, events and amendments so far)
+        addenda: dict[int, tuple[int, int]] = {}
         for number, (sent, found) in enumerate(by_sentence):
             if not found:
                 continue
             section = section_at(sections, sent.start_char)
+            if section == "addendum":
+                begun = _section_start(sections, sent.start_char)
+                addenda.setdefault(begun, (len(events), len(amendments)))
             if consult and section in ("other", "title"):  # a consult's procedure line is its plan
                 section = "history"
             if section in BODY_SECTIONS and POST_IMAGING.match(sent.text):
@@ -229,7 +242,10 @@ class LesionBuilder:
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
                 found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
-            self._session_facts(facts, found, sent_span, section)
+            # 'Right 10:00 ...: 7 cm wire ... This wire was placed on 07/21/2025 by Dr.
+            # Rosenthal, not today as originally dictated.': that lesion is another session's
+            back = focus.get("clock") if _refers_back(found, lowers) else None
+            retracted_clocks.extend(self._session_facts(facts, found, sent_span, section, back))
             if section not in ("comparison", "plan", "consult"):
                 _list_places(found, listed)
             said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
@@ -272,8 +288,8 @@ class LesionBuilder:
             if (
                 not acts
                 and any(m.label == "PLACE" and m.context.status == "negated" for m in found)
-                and not any(m.label in ("LESION", "LOCATION", "BRACKET") for m in found)
-            ):
+                and not any(m.label in ("LESION", "LOCATION", "BRACKET", "ONE_SITE") for m in found)
+            ):  # ('Localization of this site was deferred' denies one site's)
                 if (
                     focus.get("label") is not None
                     and section in BODY_SECTIONS
@@ -394,21 +410,50 @@ class LesionBuilder:
             # (and the field's next name on its line: 'PROCEDURES: Stereotactic seed
             # localization, left breast (2). MRI-guided seed localization, left breast (1).')
             line_start = text.rfind("\n", 0, sent.start_char) + 1
-            named = (
+            # ... and the items listed under a procedures field ('PROCEDURES (same session):'
+            # then 'A. Stereotactic wire localization, right breast, two lesions' and 'B.
+            # Stereotactic vacuum-assisted biopsy, left breast, with clip placement')
+            field_item = (
+                procedures_listed
+                and LIST_MARK.match(text, line_start) is not None
+                and not any(m.label == "LOCATION" for m in found)
+            )
+            named = field_item or (
                 (PROCEDURE_FIELD.match(sent.text) is not None or line_start == named_line)
                 and not any(m.label == "LOCATION" for m in found)
                 and all(m.value == "localization" for m in found if m.label == "PLACE")
             )
             listing = named and any(m.label == "PLACE" for m in found)
             named_line = line_start if listing else -1
+            procedures_listed = field_item or (
+                PROCEDURE_FIELD.match(sent.text) is not None and sent.text.rstrip().endswith(":")
+            )
             summary = (
                 is_summary(found) or heading or picked or named
             ) and section not in WEAK_SECTIONS
             where = "summary" if summary else section
+            # 'Localization of three separate lesions, all placed this morning:' and then
+            # 'A. Left 12:00 ... X-shaped clip - one I-125 seed.': each item under a heading
+            # that places names the device it got, with no verb of its own
+            # (the item's line may go on in another sentence: '1. Left 1:00 - ribbon clip.
+            # Superior approach, stereo pair, 9 cm wire.')
+            marked = LIST_MARK.match(text, line_start) or LIST_MARK.match(sent.text)
+            item = marked is not None and (
+                any(m.label == "LOCATION" and m.value in ("clock", *QUADRANTS) for m in found)
+                or (line_start == item_line and "clock" in focus)
+            )
+            item_line = line_start if item else -1
+            if item and (placing_head or section == "impression"):
+                focus["list_item"] = True
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
                 Inventory(labels_named, tuple(listed), facts.stated_count),
             )  # fmt: skip
+            focus.pop("list_item", None)
+            placing_head = (placing_head and item) or (
+                sent.text.rstrip().endswith(":")
+                and any(m.label == "PLACE" and m.affirmed for m in found)
+            )
             if said_earlier:
                 for event in new:  # 'placed earlier today': the sitting is open
                     event.earlier = True
@@ -432,9 +477,17 @@ class LesionBuilder:
                 correcting = correcting or any(m.label == "CORRECTION" for m in found)
                 amendments.extend(fills.amendments(found, correcting))
                 counts = [count_value(m.text) for m in found if m.label == "COUNT" and m.affirmed]
-                if 1 in counts and any(m.label in ("BRACKET", "DEVICE") for m in found):
+                if (
+                    1 in counts
+                    and any(m.label in ("BRACKET", "DEVICE") for m in found)
+                    and not any(m.label == "LESION" and m.affirmed for m in found)
+                ):
                     # 'Amendment: both wires mark ONE lesion', '... bracketing, single lesion'
+                    # (not 'wires 1 and 2 bracket ONE lesion ...; wire 3 localizes the second,
+                    # separate lesion')
                     one_amended = True
+                elif any(n >= 2 for n in counts if n):
+                    one_amended = False  # 'Two lesions were localized, not three.'
                 brackets = {m.span for m in found if m.label == "BRACKET"}
                 if any(
                     m.label == "PLACE" and m.context.status == "negated" and m.span not in brackets
@@ -443,10 +496,26 @@ class LesionBuilder:
                     # 'Correction: the 2:00 Magseed was NOT placed today.' (not 'two separate
                     # lesions, not one bracketed lesion: 11:00 ... and 2:00 ...')
                     retracted_clocks.extend(clock_values(found))
+            removed = _removed_from(found, lowers)
+            if removed is not None and not replaced:
+                # 'The lesion 2 wire had retracted ...; it was removed on the table. The patient
+                # declined a further attempt.': that lesion has no device left
+                facts.negated_placements.append(sent_span)  # a placement undone
+                if isinstance(removed, int):
+                    retracted.add(removed)
+                else:
+                    retracted_clocks.append(removed)
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 retracted |= {lesion_number(m.text) for m in named}
+                if section == "addendum" and "addendum" in words and len(addenda) >= 2:
+                    # 'ADDENDUM #2: Please disregard Addendum #1. It was entered on this
+                    # accession in error.': what the earlier addenda placed or amended is void
+                    first = min(addenda.values())
+                    now = addenda[_section_start(sections, sent.start_char)]
+                    del events[first[0] : now[0]]
+                    del amendments[first[1] : now[1]]
                 if (
                     not named
                     and section == "addendum"
@@ -848,11 +917,19 @@ class LesionBuilder:
                 focus.pop("guidance", None)
 
     def _session_facts(
-        self, facts: NoteFacts, found: list[Mention], span: tuple[int, int], section: str
-    ) -> None:
+        self,
+        facts: NoteFacts,
+        found: list[Mention],
+        span: tuple[int, int],
+        section: str,
+        focus_clock: float | None = None,
+    ) -> list[float]:
         """Note-level statements about sessions and counts: same-session ties, devices placed
         on another day or at an unclear date, negated and planned placements, the stated
-        number of lesions."""
+        number of lesions. ``focus_clock`` is the place the sentences before spoke of when this
+        one refers back to its device: a sentence that dates it to another day ('This wire was
+        placed on 07/21') returns it, the place of a lesion that is not this session's."""
+        dated_away: list[float] = []
         if section not in ("history", "comparison") and any(
             m.label == "SEPARATENESS" for m in found
         ):  # its wording is mostly negated ('not certain whether'): the doubt is what is said
@@ -875,13 +952,13 @@ class LesionBuilder:
         places = [m for m in found if m.label == "PLACE" and m.span not in brackets]
         devices = [m for m in found if m.label == "DEVICE"]
         if not places and not devices:
-            return
+            return dated_away
         statuses = {m.context.status for m in places + devices}
         has_place = bool(places) or any(d.value == "wire" for d in devices)
         localizing = any(d.value in PLACEABLE for d in devices) or any(
             p.value == "localization" for p in places
         )
-        other = any(m.label == "SESSION" and m.value == "other" for m in found)
+        other = dates_a_localization(found)
         if unclear and localizing:
             # 'Magseed at the seven o'clock lesion; date of placement to be clarified'
             facts.other_session.append(span)
@@ -894,8 +971,11 @@ class LesionBuilder:
             )
             if placed_before:
                 facts.other_session_clocks.extend(clock_values(found))
+                if not clock_values(found) and focus_clock is not None:
+                    dated_away.append(focus_clock)
         if section in ("history", "comparison", "ancillary"):
-            return  # (a supply log's 'opened 3, used 2' counts no lesions, denies nothing)
+            # (a supply log's 'opened 3, used 2' counts no lesions, denies nothing)
+            return dated_away
         if has_place and "negated" in statuses:
             facts.negated_placements.append(span)
             if localizing or devices:
@@ -907,7 +987,11 @@ class LesionBuilder:
                 m.label == "COUNT"
                 and m.affirmed
                 and any(p.affirmed for p in places)
-                and not any(0 <= m.start - d.end <= 1 for d in devices)  # 'wires x2' counts wires
+                # 'wires x2' counts wires; 'seed localization x3' the localizations
+                and (
+                    not any(0 <= m.start - d.end <= 1 for d in devices)
+                    or any(p.end == m.start and p.value == "localization" for p in places)
+                )
             ):
                 value = count_value(m.text)
                 in_body = section not in WEAK_SECTIONS
@@ -921,6 +1005,7 @@ class LesionBuilder:
                 ):
                     facts.stated_count, facts.stated_count_span = value, m.span
                     facts.stated_count_in_body = in_body
+        return dated_away
 
 
 SUMMARIES = frozenset({"title", "impression", "summary"})
@@ -1018,6 +1103,49 @@ def _places_stated(mentions: list[Mention]) -> int:
     quadrants = {m.value for m in named if m.value in QUADRANTS}
     depths = {depth_of(m) for m in named if m.value == "depth"} - {None}
     return max(len(clocks) + len(quadrants), len(depths))
+
+
+def _section_start(sections: list[tuple[int, int, str]], offset: int) -> int:
+    """Where the section holding a character offset begins."""
+    return next((start for start, end, _name in sections if start <= offset < end), 0)
+
+
+def _refers_back(found: list[Mention], lowers: list[str]) -> bool:
+    """Is a wire, seed or reflector of the sentence one said before ('This wire', 'the
+    seed'; not 'yesterday's wires', which the sentence dates itself)?"""
+    return any(
+        m.label == "DEVICE"
+        and m.value in PLACEABLE
+        and m.start > 0
+        and lowers[m.start - 1] in ("this", "that", "the", "these", "those")
+        for m in found
+    )
+
+
+def _removed_from(found: list[Mention], lowers: list[str]) -> int | float | None:
+    """The lesion (label, or else its one clock face) whose wire, seed or reflector the
+    sentence says was taken out ('The lesion 2 wire had retracted ...; it was removed on the
+    table'), or None. The device is the subject: just before 'was removed', or 'it' after it
+    ('the introducer needle was removed' takes out no device)."""
+    devices = [m for m in found if m.label == "DEVICE" and m.value in PLACEABLE]
+    for gone in (m for m in found if m.label == "REMOVED" and m.affirmed):
+        subject = lowers[gone.start - 1] if gone.start > 0 else ""
+        said = any(d.end == gone.start for d in devices) or (
+            subject in ("it", "they") and any(d.end < gone.start for d in devices)
+        )
+        if not said:
+            continue
+        labels = {
+            lesion_number(m.text)
+            for m in found
+            if m.label == "LESION" and m.value not in ("next", "position")
+        } - {None}
+        if len(labels) == 1:
+            return labels.pop()
+        clocks = set(clock_values(found))
+        if not labels and len(clocks) == 1:
+            return clocks.pop()
+    return None
 
 
 def _undone(found: list[Mention], acts: bool) -> bool:

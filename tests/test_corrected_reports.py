@@ -1,0 +1,144 @@
+"""Reports corrected after the fact: a device taken out, a device dated to another day by a
+later sentence, an addendum that voids an earlier addendum, an amendment that brackets two
+devices and keeps a third lesion, and numbered devices listed after a colon. Each mechanism
+with a near miss."""
+
+from __future__ import annotations
+
+import locaudit
+
+REMOVED = (
+    "Procedure: STEREOTACTIC NEEDLE LOCALIZATION, LEFT, 2 LESIONS\n"
+    "Guidance: stereotactic. Device: wire.\n"
+    "Lesion 1: Left 2:00, 5 cm FN, wing clip (IDC). Wire tip 2 mm beyond clip.\n"
+    "Lesion 2: Left 5:00, 9 cm FN, coil clip (ADH). Wire placed.\n\n"
+    "ADDENDUM 09/25/2025 08:30\n"
+    "Post-placement CC/ML: lesion 1 wire satisfactory. The lesion 2 wire had retracted and "
+    "its hook lies 3.5 cm superficial to the coil clip; it was removed on the table. The "
+    "patient declined a further attempt.\n"
+)
+
+
+def test_a_wire_removed_in_the_sitting_leaves_its_lesion_without_a_device(facts_of):
+    assert [les.clock for les in facts_of(REMOVED).lesions] == [2.0]
+    record = locaudit.assess(REMOVED)
+    assert record.verdict == "not_supported"
+    assert "PLACEMENT_NEGATED" in {f.code for f in record.findings}
+
+
+def test_the_introducer_removed_takes_out_no_device(facts_of):
+    text = REMOVED.replace(
+        "The lesion 2 wire had retracted and its hook lies 3.5 cm superficial to the coil "
+        "clip; it was removed on the table. The patient declined a further attempt.",
+        "Lesion 2 wire at the coil clip; the introducer needle was removed over the wire.",
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [2.0, 5.0]
+
+
+def test_a_wire_removed_and_replaced_still_marks_its_lesion(facts_of):
+    text = REMOVED.replace(
+        "The patient declined a further attempt.", "A replacement wire was placed at the clip."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [2.0, 5.0]
+
+
+DATED_BACK = (
+    "Exam: Stereotactic wire localization, bilateral\n"
+    "Date of exam: 07/22/2025\n\n"
+    "Left breast 4:00 (coil clip, IDC): prone stereotactic table, stereo pair, 9 cm wire, tip "
+    "3 mm beyond the clip.\n"
+    "Right breast 10:00 (ribbon clip, DCIS): 7 cm wire under stereotactic guidance, tip at the "
+    "clip. {later}\n"
+)
+
+
+def test_a_later_sentence_dating_the_wire_to_another_day_removes_its_lesion(facts_of):
+    text = DATED_BACK.format(
+        later="This wire was placed on 07/21/2025 by Dr. Rosenthal, not today as dictated."
+    )
+    assert [les.clock for les in facts_of(text).lesions] == [4.0]
+    record = locaudit.assess(text)
+    assert record.verdict == "not_supported" and record.same_session is False
+
+
+def test_a_sentence_dating_its_own_wires_leaves_the_lesion_before_it(facts_of):
+    text = DATED_BACK.format(later="The tracks of yesterday's wires are not visible.")
+    assert sorted(les.clock for les in facts_of(text).lesions) == [4.0, 10.0]
+
+
+VOIDED_ADDENDUM = (
+    "Report: STEREOTACTIC WIRE LOCALIZATION, LEFT BREAST, 2 LESIONS\n"
+    "Prone stereotactic table. Lesion 1 at left 3:00 (ribbon clip): stereo pair, 9 cm wire "
+    "placed. Lesion 2 at left 6:00 (H clip): new stereo pair, second 9 cm wire placed.\n"
+    "IMPRESSION: Stereotactic wire localization of two separate left breast lesions.\n\n"
+    "ADDENDUM #1 (14:11): Lesion 2 localized under ultrasound guidance with a SCOUT "
+    "reflector.\n\n"
+    "ADDENDUM #2 (16:45): {second}\n"
+)
+
+
+def test_an_addendum_that_voids_an_earlier_addendum_voids_what_it_said(facts_of):
+    text = VOIDED_ADDENDUM.format(
+        second="Please disregard Addendum #1. It was entered on this accession in error."
+    )
+    lesions = facts_of(text).lesions
+    assert [les.guidance for les in lesions] == ["stereotactic", "stereotactic"]
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_a_later_addendum_that_voids_nothing_leaves_the_first_standing(facts_of):
+    text = VOIDED_ADDENDUM.format(second="Images reviewed with Dr. Keane before surgery.")
+    assert "ultrasound" in [les.guidance for les in facts_of(text).lesions]
+
+
+THREE_WIRES = (
+    "Procedure: Prone stereotactic table. Three wires were placed under stereotactic "
+    "guidance: wire 1 at the anterior clip of the calcifications (10:00, anterior), wire 2 at "
+    "the posterior clip of the calcifications (10:00, posterior), wire 3 at the ribbon clip at "
+    "6:00. Post-procedure mammogram shows all three wires at the targets.\n"
+    "Impression: Stereotactic wire localization x3, right breast.\n\n"
+    "ATTENDING ADDENDUM: For clarity: wires 1 and 2 bracket ONE lesion, the 10:00 "
+    "calcification segment; wire 3 localizes the second, separate lesion, the 6:00 mass. Two "
+    "lesions were localized, not three.\n"
+)
+
+
+def test_an_amended_bracket_keeps_the_separate_lesion_after_it(facts_of):
+    assert sorted(les.clock for les in facts_of(THREE_WIRES).lesions) == [6.0, 10.0]
+    record = locaudit.assess(THREE_WIRES)
+    assert (record.verdict, record.units_19284) == ("supported", 1)
+
+
+def test_an_amendment_that_all_wires_mark_one_lesion_still_makes_one(facts_of):
+    text = (
+        "Stereotactic wire localization, right breast: two wires placed at the 10:00 "
+        "calcifications, stereo pair for each.\n\n"
+        "ADDENDUM: Both wires bracket ONE lesion, the 10:00 segment."
+    )
+    assert len(facts_of(text).lesions) == 1
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+def test_numbered_devices_after_a_colon_are_the_devices_placed(facts_of):
+    facts = facts_of(
+        "Procedure: Prone stereotactic table, left breast. Two seeds were placed under "
+        "stereotactic guidance: seed 1 at the coil clip at 2:00, seed 2 at the ribbon clip at "
+        "7:00."
+    )
+    assert sorted(les.clock for les in facts.lesions) == [2.0, 7.0]
+
+
+def test_an_addendum_adds_a_further_seed_placed_at_the_site_it_names(facts_of):
+    text = (
+        "Procedure: stereotactic I-125 seed localization, right breast. Prone table. The "
+        "ribbon clip at 9:00 was targeted with a stereo pair and a seed deposited. The breast "
+        "was repositioned and the top-hat clip at 11:00 targeted; a second seed deposited.\n"
+        "Impression: Stereotactic I-125 seed localization of two right breast lesions.\n\n"
+        "Addendum 10:31: While the patient was still on the table, the surgeon asked for "
+        "localization of the 6:00 posterior calcifications (coil clip) as well. The breast was "
+        "re-compressed, a stereo pair obtained, and a third I-125 seed deposited 3 mm from the "
+        "coil clip. In total, three separate right breast lesions were localized in one "
+        "sitting.\n"
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [6.0, 9.0, 11.0]
+    assert locaudit.assess(text).units_19284 == 2
