@@ -5,6 +5,7 @@ mechanism with a near miss."""
 from __future__ import annotations
 
 import locaudit
+from locaudit.nlp.extensions import CONCEPTS_KEY
 
 RUN_ON = (
     "Exam: Stereotactic SCOUT localization right breast x2\n\n"
@@ -125,3 +126,31 @@ def test_how_best_to_localize_is_a_recommendation(facts_of):
         "rather than bracketed."
     )
     assert not facts.lesions
+
+
+WRAPPED = (
+    "ORDER: STEREO WIRE LOC LT x2\n"
+    "INDICATION: Left breast 4:00 DCIS (coil clip). Second area of faint\n"
+    "Calcifications left 10:00 for excision at the same operation.\n\n"
+    "PROCEDURE: Consent, time-out, prone stereotactic table. The coil\n"
+    "Clip at left 4:00 was targeted with stereo pair and a 9 cm hookwire\n"
+    "Deployed, tip at clip.\n\n"
+    "Attention was turned to left 10:00. The faint calcifications could\n"
+    "Not be identified on the stereotactic scout. Localization of the\n"
+    "10:00 site was therefore not performed.\n"
+)
+
+
+def test_a_line_wrapped_before_a_clock_face_goes_on(nlp):
+    doc = nlp(WRAPPED)
+    assert any(s.text.startswith("Localization of the\n10:00 site") for s in doc.sents)
+
+
+def test_an_adverb_inside_the_verb_does_not_end_a_denial(nlp):
+    doc = nlp("Localization of the 10:00 site was therefore not performed.")
+    (status,) = [
+        c.status
+        for sp, c in zip(doc.spans[CONCEPTS_KEY], doc._.locaudit_context)
+        if sp.label_ == "PLACE"
+    ]
+    assert status == "negated"

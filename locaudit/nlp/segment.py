@@ -17,7 +17,7 @@ import re
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from locaudit.nlp.extensions import note_lowers
 
@@ -73,6 +73,15 @@ def _mostly_lowercase_lines(doc: Doc) -> bool:
     return len(words) >= 3 and sum(t.is_lower for t in words) >= 0.6 * len(words)
 
 
+# words a place follows ('the\n10:00 site'): not 'and', which may join numbered items
+_BEFORE_PLACE = frozenset({"the", "a", "an", "at", "of", "to", "from", "in"})
+
+
+def _place_goes_on(prev_word: Token, nxt: Token) -> bool:
+    """Does a line that stops on 'the', 'at', 'of'... go on with a place ('the\n10:00')?"""
+    return nxt.text[:1].isdigit() and prev_word.lower_ in _BEFORE_PLACE
+
+
 class Segmenter:
     """Sets ``Token.is_sent_start`` from punctuation and line layout."""
 
@@ -107,12 +116,13 @@ class Segmenter:
                             )
                             # '... and placed the second\nLOCalizer tag': a line that stops
                             # on an article or a preposition goes on, whatever the next
-                            # word's case (a brand, a name)
+                            # word's case (a brand, a name), or a place ('Localization of
+                            # the\n10:00 site was therefore not performed')
                             or (
                                 not lowercase_note
                                 and prev_word.is_lower
                                 and prev_word.lower_ in _OPEN_ENDS
-                                and nxt.is_alpha
+                                and (nxt.is_alpha or _place_goes_on(prev_word, nxt))
                             )
                         )
                     )
