@@ -154,3 +154,20 @@ def test_an_adverb_inside_the_verb_does_not_end_a_denial(nlp):
         if sp.label_ == "PLACE"
     ]
     assert status == "negated"
+
+
+def test_a_clinic_notes_assessment_and_plan_is_a_plan(nlp):
+    text = (
+        "HPI: Stereotactic biopsies on 12/10 at left 12:00 and left 4:00 showed DCIS.\n\n"
+        "ASSESSMENT/PLAN: Two separate sites of left breast DCIS. Radiology to perform "
+        "stereotactic SCOUT reflector localization of both sites (12:00 and 4:00) one week "
+        "before surgery; order placed.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+    names = [name for _s, _e, name in nlp(text)._.locaudit_sections]
+    assert "plan" in names and "impression" not in names
+
+
+def test_an_assessment_alone_is_still_an_impression(nlp):
+    doc = nlp("ASSESSMENT: Stereotactic wire localization of two left breast lesions.")
+    assert doc._.locaudit_sections[0][2] == "impression"
