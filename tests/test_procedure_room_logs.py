@@ -5,6 +5,7 @@ lesion lines named by a bare letter. Each mechanism with a near miss."""
 from __future__ import annotations
 
 import locaudit
+from locaudit.nlp.extensions import CONCEPTS_KEY
 
 IMPLANT_FORM = (
     "I-125 SEED IMPLANT RECORD\n"
@@ -148,3 +149,36 @@ def test_a_specimen_radiograph_line_of_the_procedure_is_no_surgical_report(nlp):
     assert "surgical" not in names
     heading = nlp("SPECIMEN RADIOGRAPH, LEFT BREAST\nTwo wires and the clip are in the specimen.")
     assert heading._.locaudit_sections[0][2] == "surgical"
+
+
+VISTA_HEADER = (
+    "                         *** RADIOLOGY REPORT ***\n"
+    "Case No. : 032525-1640                  Exm Date: MAR 25, 2025@11:05\n"
+    "Req Phys : THORSDOTTIR,ANNIKA           Pat Loc: MAMMOGRAPHY\n"
+    "                                        Img Loc: MAMMOGRAPHY\n\n"
+    " (Case 1640 COMPLETE) {title}\n\n"
+    "Report:\n"
+    "  Left CC and ML views following the stereotactic localization. Two Magseeds in the left\n"
+    "  breast: one at the 1:00 coil clip, one at the 4:00 ribbon clip. No hematoma.\n"
+)
+
+
+def test_a_vista_post_procedure_mammogram_places_nothing():
+    text = VISTA_HEADER.format(title="MAMMOGRAM DIAGNOSTIC UNILATERAL (POST PROC) CPT:77065")
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_patient_location_field_is_no_localization(nlp):
+    doc = nlp("Req Phys : THORSDOTTIR,ANNIKA   Pat Loc: MAMMOGRAPHY   Img Loc: MAMMOGRAPHY")
+    assert not [sp for sp in doc.spans[CONCEPTS_KEY] if sp.label_ == "PLACE"]
+    near_miss = nlp("Stereo LOC x2, left breast.")
+    assert [sp.label_ for sp in near_miss.spans[CONCEPTS_KEY]].count("PLACE") == 1
+
+
+def test_an_outside_films_review_documents_no_placement():
+    text = (
+        " (Case 1489 COMPLETE) OUTSIDE FILMS - CONSULTATION/SECOND OPINION\n\n"
+        "Report:\n  Outside images imported: stereotactic localization images show two SCOUT "
+        "reflectors placed in the right breast at 10:00 and 12:00.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
