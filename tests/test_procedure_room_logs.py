@@ -182,3 +182,23 @@ def test_an_outside_films_review_documents_no_placement():
         "reflectors placed in the right breast at 10:00 and 12:00.\n"
     )
     assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_skin_bb_marker_is_no_device(facts_of):
+    facts = facts_of(
+        "Bilateral diagnostic mammogram. A skin BB marker was placed over the palpable area, "
+        "left subareolar. No mass."
+    )
+    assert not facts.lesions
+
+
+def test_a_patient_released_to_the_cafeteria_between_sites_leaves_the_session_open():
+    text = (
+        "Procedure: Stereotactic SCOUT localization, left breast, two sites.\n"
+        "Site 1, left 1:00: prone stereotactic table, stereo pair, SCOUT reflector deployed at "
+        "the ribbon clip. The patient felt lightheaded and was released to the cafeteria with "
+        "her husband. Site 2, left 4:00: stereo pair, SCOUT reflector deployed at the coil "
+        "clip.\n"
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review" and record.same_session is None
