@@ -142,3 +142,47 @@ def test_an_addendum_adds_a_further_seed_placed_at_the_site_it_names(facts_of):
     )
     assert sorted(les.clock for les in facts_of(text).lesions) == [6.0, 9.0, 11.0]
     assert locaudit.assess(text).units_19284 == 2
+
+
+def test_a_wire_withdrawn_after_a_failed_seat_leaves_that_site_without_one(facts_of):
+    text = (
+        "Exam: STEREOTACTIC WIRE LOCALIZATION LEFT BREAST (2 planned)\n\n"
+        "Lesion 1, left 12:00 posterior, wing clip: stereo pair, 9 cm wire, tip beyond clip.\n"
+        "Lesion 2, left 9:00 far posterior, coil clip: stereo pair, wire placed.\n\n"
+        "ADDENDUM: The 9:00 wire could not be seated: on the post-fire views it lay 2.5 cm "
+        "anterior to the coil clip. The wire was withdrawn. A second attempt was not possible.\n"
+    )
+    assert [les.clock for les in facts_of(text).lesions] == [0.0]
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+def test_a_wire_withdrawn_and_reinserted_still_marks_its_lesion(facts_of):
+    text = (
+        "Stereotactic needle localization, left breast 1 o'clock, wing clip. Stereo pair, "
+        "hookwire deployed.\n"
+        "Impression: Stereotactic wire localization of the left breast 1 o'clock DCIS. The "
+        "wire was withdrawn and re-inserted once before final deployment."
+    )
+    assert [les.clock for les in facts_of(text).lesions] == [1.0]
+
+
+PREPOPULATED = (
+    "Procedure: BREAST LOCALIZATION DEVICE, 2 LESIONS (STEREOTACTIC)\n"
+    "Guidance: [X] Stereotactic   Laterality: Right   Device: Magseed\n"
+    "Lesion 1: Right 10:00. Magseed deployed ___ mm from clip.\n"
+    "Lesion 2: Right 2:00. Magseed deployed ___ mm from clip.\n\n"
+    "AMENDMENT 09:15: This report was pre-populated from the order. {amendment}\n"
+)
+
+
+def test_an_amendment_that_the_localization_was_cancelled_withdraws_the_report():
+    text = PREPOPULATED.format(
+        amendment="The procedure was NOT performed: the localization was cancelled before she "
+        "entered the room. No device was placed."
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_an_amendment_that_fills_the_blanks_leaves_the_report_standing():
+    text = PREPOPULATED.format(amendment="Both Magseeds were placed within 2 mm of their clips.")
+    assert locaudit.assess(text).verdict == "supported"

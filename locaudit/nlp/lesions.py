@@ -202,7 +202,13 @@ class LesionBuilder:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
-        replaced = any(m.label == "REPLACED" for _s, found in by_sentence for m in found)
+        # a device replaced (not 'was withdrawn', which both words name)
+        removals = {m.span for _s, found in by_sentence for m in found if m.label == "REMOVED"}
+        replaced = any(
+            m.label == "REPLACED" and m.span not in removals
+            for _s, found in by_sentence
+            for m in found
+        )
         retracted_clocks: list[float] = []  # places an addendum says got no device today
         withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
@@ -496,7 +502,7 @@ class LesionBuilder:
                     # 'Correction: the 2:00 Magseed was NOT placed today.' (not 'two separate
                     # lesions, not one bracketed lesion: 11:00 ... and 2:00 ...')
                     retracted_clocks.extend(clock_values(found))
-            removed = _removed_from(found, lowers)
+            removed = _removed_from(found, lowers, focus)
             if removed is not None and not replaced:
                 # 'The lesion 2 wire had retracted ...; it was removed on the table. The patient
                 # declined a further attempt.': that lesion has no device left
@@ -505,6 +511,18 @@ class LesionBuilder:
                     retracted.add(removed)
                 else:
                     retracted_clocks.append(removed)
+            if (
+                section == "addendum"
+                and any(m.label == "PLACE" and m.context.status == "negated" for m in found)
+                and not any(m.label == "PLACE" and m.affirmed for m in found)
+                and not any(m.label in ("LESION", "LOCATION", "DEVICE") for m in found)
+                and words & {"localization", "procedure"}
+                and words & {"cancelled", "canceled", "postponed"}
+            ):
+                # 'AMENDMENT: This report was pre-populated from the order. The procedure was
+                # NOT performed: ... the localization was cancelled before she entered the
+                # room.': the report above documents nothing
+                withdrawn = True
             if any(m.label == "CORRECTION" and m.value == "retract" for m in found):
                 # 'Disregard the Lesion 2 paragraph above.'
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
@@ -1122,11 +1140,12 @@ def _refers_back(found: list[Mention], lowers: list[str]) -> bool:
     )
 
 
-def _removed_from(found: list[Mention], lowers: list[str]) -> int | float | None:
+def _removed_from(found: list[Mention], lowers: list[str], focus: dict) -> int | float | None:
     """The lesion (label, or else its one clock face) whose wire, seed or reflector the
     sentence says was taken out ('The lesion 2 wire had retracted ...; it was removed on the
     table'), or None. The device is the subject: just before 'was removed', or 'it' after it
-    ('the introducer needle was removed' takes out no device)."""
+    ('the introducer needle was removed' takes out no device). 'The wire was withdrawn.'
+    after 'The 9:00 wire could not be seated' is the focus's lesion's."""
     devices = [m for m in found if m.label == "DEVICE" and m.value in PLACEABLE]
     for gone in (m for m in found if m.label == "REMOVED" and m.affirmed):
         subject = lowers[gone.start - 1] if gone.start > 0 else ""
@@ -1135,6 +1154,9 @@ def _removed_from(found: list[Mention], lowers: list[str]) -> int | float | None
         )
         if not said:
             continue
+        if any(m.label == "PLACE" and m.affirmed and m.start > gone.end for m in found):
+            continue  # '... this wire was withdrawn and a repeat hookwire was placed',
+            # 'The wire was withdrawn and re-inserted once before final deployment.'
         labels = {
             lesion_number(m.text)
             for m in found
@@ -1145,6 +1167,8 @@ def _removed_from(found: list[Mention], lowers: list[str]) -> int | float | None
         clocks = set(clock_values(found))
         if not labels and len(clocks) == 1:
             return clocks.pop()
+        if not labels and not clocks and _refers_back(found, lowers):
+            return focus.get("label") or focus.get("clock")
     return None
 
 
