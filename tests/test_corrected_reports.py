@@ -186,3 +186,29 @@ def test_an_amendment_that_the_localization_was_cancelled_withdraws_the_report()
 def test_an_amendment_that_fills_the_blanks_leaves_the_report_standing():
     text = PREPOPULATED.format(amendment="Both Magseeds were placed within 2 mm of their clips.")
     assert locaudit.assess(text).verdict == "supported"
+
+
+GUIDANCE_CORRECTED = (
+    "Procedure: Stereotactic SCOUT localization, left breast x2\n\n"
+    "Left 12:00 (wing clip, IDC) and left 3:00 (coil clip, separately biopsied DCIS), each "
+    "localized with a SAVI SCOUT reflector on the upright unit; reflectors within 3 mm of "
+    "their clips on post CC/ML.\n\n"
+    "Addendum: Correction to guidance. {said}\n"
+)
+
+
+def test_an_addendum_correcting_every_placements_guidance_to_tomosynthesis(facts_of):
+    text = GUIDANCE_CORRECTED.format(
+        said="No stereotactic pair was acquired for either placement; both were targeted on "
+        "the tomosynthesis stack."
+    )
+    assert all(les.guidance is None and les.tomosynthesis_only for les in facts_of(text).lesions)
+    assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_an_addendum_naming_two_modalities_corrects_no_guidance(facts_of):
+    text = GUIDANCE_CORRECTED.format(
+        said="Each target was found on the tomosynthesis scout and then a stereotactic pair "
+        "was acquired."
+    )
+    assert all(les.guidance == "stereotactic" for les in facts_of(text).lesions)

@@ -207,6 +207,19 @@ def amendments(found: list[Mention], correcting: bool = False) -> list[Amendment
         # 'LATERALITY CORRECTION: This procedure was performed on the LEFT breast': the side
         # of every lesion
         return [Amendment(None, None, sides[0])]
+    guides = {m.value for m in found if m.label == "GUIDANCE" and m.affirmed}
+    denied = {m.value for m in found if m.label == "GUIDANCE" and m.context.status == "negated"}
+    if (
+        clock is None
+        and not any(m.label == "LESION" for m in found)
+        and (correcting or any(m.label == "CORRECTION" for m in found))
+        and len(guides) == 1
+        and denied - guides
+    ):
+        # 'Correction to guidance. No stereotactic pair was acquired for either placement;
+        # both were targeted on the tomosynthesis stack': the guidance of every lesion
+        told = next(m for m in found if m.label == "GUIDANCE" and m.affirmed)
+        return [Amendment(None, None, told)]
     for m in found:
         if m.label == "LESION" and m.value.isdigit() and m.context.status != "negated":
             label = label or int(m.value)  # the sentence's subject: 'Lesion 2 ... as lesion 1'
@@ -243,6 +256,10 @@ def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
                 lesion.laterality, lesion.side_contradicted = m.value, False
                 lesion.laterality_evidence.append(m.span)
             continue
+        if label is None and clock is None:  # the guidance of every lesion
+            for lesion in lesions:
+                _set_guidance(lesion, m)
+            continue
         if label is not None:
             lesion = next((les for les in lesions if les.label == label), None)
         else:
@@ -254,12 +271,8 @@ def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
             lesion = at[0] if len(at) == 1 else None
         if lesion is None:
             continue
-        if m.label == "GUIDANCE" and m.value == "tomosynthesis":
-            lesion.guidance, lesion.tomosynthesis_only = None, True
-            lesion.guidance_evidence.append(m.span)
-        elif m.label == "GUIDANCE":
-            lesion.guidance, lesion.tomosynthesis_only = m.value, False
-            lesion.guidance_evidence.append(m.span)
+        if m.label == "GUIDANCE":
+            _set_guidance(lesion, m)
         elif m.label == "DEVICE":
             if m.value in lesion.devices and len(lesion.devices) > 1:
                 lesion.devices.remove(m.value)
@@ -268,6 +281,15 @@ def amend(lesions: list[LesionFact], amendments: list[Amendment]) -> None:
         else:
             lesion.laterality = m.value
             lesion.laterality_evidence.append(m.span)
+
+
+def _set_guidance(lesion: LesionFact, told: Mention) -> None:
+    """An addendum's guidance wins; tomosynthesis alone is no stereotactic guidance."""
+    if told.value == "tomosynthesis":
+        lesion.guidance, lesion.tomosynthesis_only = None, True
+    else:
+        lesion.guidance, lesion.tomosynthesis_only = told.value, False
+    lesion.guidance_evidence.append(told.span)
 
 
 def _sides_at(clock: float, by_sentence: SentenceMentions) -> dict[str, tuple[int, int]]:
