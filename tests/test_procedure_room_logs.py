@@ -202,3 +202,19 @@ def test_a_patient_released_to_the_cafeteria_between_sites_leaves_the_session_op
     )
     record = locaudit.assess(text)
     assert record.verdict == "needs_review" and record.same_session is None
+
+
+def test_a_procedure_heading_alone_on_its_line_ends_the_plan_above(facts_of):
+    text = (
+        "Hx: multicentric left breast disease, three clipped sites.\n"
+        "Plan per tumor board: wide excision of the UOQ sites and separate excision at 7:00.\n\n"
+        "Procedure\n"
+        " - Site 1 (L 1:30, X-clip): superior approach, stereo pair, 9 cm hookwire.\n"
+        " - Site 2 (L 7:00, coil clip): medial approach, stereo pair, 7 cm hookwire.\n"
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [1.5, 7.0]
+
+
+def test_a_sentence_that_starts_with_procedure_is_no_heading(nlp):
+    doc = nlp("Plan per tumor board: excision.\nProcedure will be scheduled next week.\n")
+    assert "procedure" not in {name for _s, _e, name in doc._.locaudit_sections}
