@@ -218,3 +218,25 @@ def test_a_procedure_heading_alone_on_its_line_ends_the_plan_above(facts_of):
 def test_a_sentence_that_starts_with_procedure_is_no_heading(nlp):
     doc = nlp("Plan per tumor board: excision.\nProcedure will be scheduled next week.\n")
     assert "procedure" not in {name for _s, _e, name in doc._.locaudit_sections}
+
+
+def test_a_hot_lab_seed_receipt_log_places_nothing():
+    text = (
+        "I-125 SEED RECEIPT & ASSAY - Nuclear Medicine Hot Lab\n"
+        "Rec'd 02/11/2025 1015    Vendor lot 25-0207-A    Qty 10\n"
+        "Assigned: 2 seeds -> KESSLER, J (stereo RSL LT x2, 02/13)    3 seeds -> ABARA, T "
+        "(stereo RSL RT x3, 02/14)    5 stock\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_patient_taken_to_the_restroom_between_sites_leaves_the_session_open():
+    text = (
+        "TIMED LOG - Stereo Rm A\n"
+        "0731 TO - RT SCOUT x2\n"
+        "0738 RT 10:00 (calcs) SCOUT #1 deployed\n"
+        "0744 pt off table - nausea, to restroom with RN\n"
+        "0821 RT 7:00 (clip, separate mass) SCOUT #2 deployed\n"
+        "Rad: Stereotactic SCOUT localization RT 10:00 and RT 7:00, two separate lesions.\n"
+    )
+    assert locaudit.assess(text).verdict == "needs_review"
