@@ -43,6 +43,7 @@ from locaudit.nlp.events import (
 )
 from locaudit.nlp.extensions import forget_text, note_lowers, note_text, register_extensions
 from locaudit.nlp.grouping import LesionGrouper
+from locaudit.nlp.lists import PROCEDURE_FIELD, ListReader
 from locaudit.nlp.mentions import (
     EQUIPMENT_NOUNS,
     LOCALIZING,
@@ -92,11 +93,7 @@ PICKED_FIELD = re.compile(
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
-LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}|[A-Za-z])[.)][ \t]*")  # '1. ', 'B) '
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
-PROCEDURE_FIELD = re.compile(
-    r"\s*(?:procedures?|exam(?:ination)?|study)\s*(?:\([^)\n]{0,60}\)\s*)?:", re.IGNORECASE
-)
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
@@ -221,9 +218,7 @@ class LesionBuilder:
             first_line_end = first_sent.end_char if first_sent is not None else 0
         text, prev_end = note_text(doc), 0
         named_line = -1  # the line of a procedure field that names the procedures
-        placing_head = False  # the last sentence was a heading that places, or its list item
-        item_line = -1  # the line of the last list item with a place ('1. Left 1:00 ...')
-        procedures_listed = False  # a procedures field with its list below it
+        lists = ListReader()  # items under a heading that places, or under a procedures field
         # where each addendum began: (its start, events and amendments so far)
         addenda: dict[int, tuple[int, int]] = {}
         for number, (sent, found) in enumerate(by_sentence):
@@ -419,11 +414,7 @@ class LesionBuilder:
             # ... and the items listed under a procedures field ('PROCEDURES (same session):'
             # then 'A. Stereotactic wire localization, right breast, two lesions' and 'B.
             # Stereotactic vacuum-assisted biopsy, left breast, with clip placement')
-            field_item = (
-                procedures_listed
-                and LIST_MARK.match(text, line_start) is not None
-                and not any(m.label == "LOCATION" for m in found)
-            )
+            field_item = lists.procedure_item(text, line_start, found)
             named = field_item or (
                 (PROCEDURE_FIELD.match(sent.text) is not None or line_start == named_line)
                 and not any(m.label == "LOCATION" for m in found)
@@ -431,35 +422,24 @@ class LesionBuilder:
             )
             listing = named and any(m.label == "PLACE" for m in found)
             named_line = line_start if listing else -1
-            procedures_listed = field_item or (
-                PROCEDURE_FIELD.match(sent.text) is not None and sent.text.rstrip().endswith(":")
-            )
             summary = (
                 is_summary(found) or heading or picked or named
             ) and section not in WEAK_SECTIONS
             where = "summary" if summary else section
             # 'Localization of three separate lesions, all placed this morning:' and then
-            # 'A. Left 12:00 ... X-shaped clip - one I-125 seed.': each item under a heading
+            # 'A. Left 12:00 ... X-shaped clip - one I-125 seed.': an item under a heading
             # that places names the device it got, with no verb of its own
-            # (the item's line may go on in another sentence: '1. Left 1:00 - ribbon clip.
-            # Superior approach, stereo pair, 9 cm wire.')
-            marked = LIST_MARK.match(text, line_start) or LIST_MARK.match(sent.text)
-            item = marked is not None and (
-                any(m.label == "LOCATION" and m.value in ("clock", *QUADRANTS) for m in found)
-                or (line_start == item_line and "clock" in focus)
+            item, names_device = lists.placed_item(
+                text, line_start, sent.text, found, focus, section
             )
-            item_line = line_start if item else -1
-            if item and (placing_head or section == "impression"):
+            if names_device:
                 focus["list_item"] = True
             new = sentence_events(
                 doc, found, sent_span, where, focus, seed_kind, breaks, labels_seen,
                 Inventory(labels_named, tuple(listed), facts.stated_count),
             )  # fmt: skip
             focus.pop("list_item", None)
-            placing_head = (placing_head and item) or (
-                sent.text.rstrip().endswith(":")
-                and any(m.label == "PLACE" and m.affirmed for m in found)
-            )
+            lists.close(sent.text, found, item, field_item)
             if said_earlier:
                 for event in new:  # 'placed earlier today': the sitting is open
                     event.earlier = True
