@@ -171,3 +171,16 @@ def test_a_clinic_notes_assessment_and_plan_is_a_plan(nlp):
 def test_an_assessment_alone_is_still_an_impression(nlp):
     doc = nlp("ASSESSMENT: Stereotactic wire localization of two left breast lesions.")
     assert doc._.locaudit_sections[0][2] == "impression"
+
+
+def test_a_history_line_without_stops_ends_where_after_consent_begins(facts_of):
+    text = (
+        "left breast radioactive seed localization stereotactic guidance 2 lesions\n"
+        "she is a 71 year old with left twelve o'clock IDC and a second separate lesion left "
+        "four o'clock DCIS both clipped at biopsy\n"
+        "after consent the patient was placed prone stereotactic targeting of the twelve "
+        "o'clock clip an 18 gauge seed needle was advanced and the I 125 seed deployed\n"
+        "lesion 2 the four o'clock clip stereo pair obtained second seed needle advanced and "
+        "the I 125 seed deployed\n"
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [0.0, 4.0]

@@ -33,7 +33,8 @@ _PARAGRAPH_END = re.compile(
     r"[ \t]*\([^)\n]{1,24}\)[ \t]*:"
     # 'L 11:00: CC appr, stereo pair, 20g wire': a line opening with a side and a clock face
     r"|(?i:[LR]|left|right|lt|rt)\.?[ \t]+\d{1,2}(?::\d{2})?[ \t]*(?i:o'clock)?[ \t]*:"
-    r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout)\b))"
+    r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout"
+    r"|after (?:informed |written |verbal )?consent)\b))"  # (a line dictated without stops)
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
     r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has|obtained|signed)|"
     r"time[- ]?out (?:done|performed|completed)|"
