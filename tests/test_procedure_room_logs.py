@@ -240,3 +240,47 @@ def test_a_patient_taken_to_the_restroom_between_sites_leaves_the_session_open()
         "Rad: Stereotactic SCOUT localization RT 10:00 and RT 7:00, two separate lesions.\n"
     )
     assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_probe_passed_over_the_breast_and_ink_on_the_skin_place_nothing(facts_of):
+    facts = facts_of(
+        "Sentimag pre-incision check. Today the Sentimag probe was passed over the left breast "
+        "in the supine position: both seeds detected, counts 1,150 (1:00) and 980 (5:00). Skin "
+        "over each seed marked with surgical pen at the surgeon's request."
+    )
+    assert not facts.lesions
+
+
+def test_a_surgeons_request_is_a_plan_and_post_cc_ml_a_restatement(facts_of):
+    text = (
+        "STEREOTACTIC VACUUM BIOPSY LEFT 3:00 WITH CLIP; STEREOTACTIC MAGSEED LOCALIZATION LEFT "
+        "11:00\n\n"
+        "The surgeon requests biopsy of the 3:00 calcifications today and a Magseed at the "
+        "11:00 cancer.\n\n"
+        "Prone stereotactic table.\n"
+        "1) Left 3:00: stereo pair, 9G vacuum biopsy, 12 cores. Coil clip deployed at the "
+        "biopsy site.\n"
+        "2) Left 11:00: stereo pair, ribbon clip targeted, Magseed deployed at the clip.\n"
+        "Post CC/ML: coil clip at the 3:00 biopsy site, Magseed 1 mm from the ribbon clip at "
+        "11:00.\n"
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "not_supported"
+    assert "BIOPSY_MARKER_NOT_LOCALIZATION" in {f.code for f in record.findings}
+
+
+def test_a_request_names_no_placement(facts_of):
+    facts = facts_of(
+        "Prone stereotactic table. The surgeon requests biopsy of the 3:00 calcifications "
+        "today and a Magseed at the 11:00 cancer."
+    )
+    assert not facts.lesions
+
+
+def test_a_post_cc_ml_line_restates_and_places_nothing_new(facts_of):
+    facts = facts_of(
+        "Left 11:00: stereo pair, ribbon clip targeted, Magseed deployed at the clip.\n"
+        "Post CC/ML: Magseed 1 mm from the ribbon clip, and the coil clip at the 3:00 biopsy "
+        "site.\n"
+    )
+    assert [les.clock for les in facts.lesions] == [11.0]

@@ -79,8 +79,8 @@ EXCLUDED_SECTIONS = frozenset(
 SURGICAL_HEAD = 400  # a specimen or operative report says so in its first lines
 # a sentence that opens with the imaging after placement, where no header says so
 POST_IMAGING = re.compile(
-    r"\s*(?:post[- ]?(?:procedure|procedural|localization|localisation|placement|deployment|loc)"
-    r"|check|confirmatory|control)\b[^.:\n]{0,40}?"
+    r"\s*(?:post[- ]?(?:procedure|procedural|localization|localisation|placement|deployment|loc)?"
+    r"|check|confirmatory|control)\b[^.:\n]{0,40}?"  # ('Post CC/ML: ...' too)
     r"(?:mammo\w*|views?|images?|films?|cc\s*/\s*ml|cc and ml)"
     r"\s*(?::|shows?\b|demonstrates?\b|confirms?\b)",
     re.IGNORECASE,
