@@ -284,3 +284,24 @@ def test_a_post_cc_ml_line_restates_and_places_nothing_new(facts_of):
         "site.\n"
     )
     assert [les.clock for les in facts.lesions] == [11.0]
+
+
+TAG_BLOCKS = (
+    "EXAM: MG STEREO RFID TAG LOC, ADDL LESION\n\n"
+    "Indication: IDC right breast 9:00 (ribbon clip). Second site 7:00 (coil clip).\n\n"
+    "TAG 1\n Side: Right\n Location: 9:00, 6 cm FN\n Guidance: stereotactic, prone, stereo pair\n"
+    " Device: LOCalizer tag\n\n"
+    "TAG 2\n Side: {side}\n Location: 7:00, 4 cm FN\n Guidance: stereotactic, prone, stereo "
+    "pair\n Device: LOCalizer tag\n\n"
+    "IMPRESSION: Stereotactic LOCalizer tag localization, two sites.\n"
+)
+
+
+def test_a_blank_side_field_leaves_that_lesion_without_a_side():
+    record = locaudit.assess(TAG_BLOCKS.format(side="___"))
+    assert record.verdict == "needs_review"
+    assert "MISSING_LATERALITY" in {f.code for f in record.findings}
+
+
+def test_a_filled_side_field_gives_that_lesion_its_side():
+    assert locaudit.assess(TAG_BLOCKS.format(side="Right")).verdict == "supported"

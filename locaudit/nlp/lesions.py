@@ -93,6 +93,10 @@ PICKED_FIELD = re.compile(
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
+# a side field left blank ('Side: ___', 'Laterality: N/A', 'Side: [ ]')
+BLANK_SIDE = re.compile(
+    r"\s*(?:side|laterality|breast)\s*:\s*(?:_{2,}|\*{3}|\[\s*\]|n/?a\b|-{2,}|$)", re.IGNORECASE
+)
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
@@ -219,9 +223,16 @@ class LesionBuilder:
         text, prev_end = note_text(doc), 0
         named_line = -1  # the line of a procedure field that names the procedures
         lists = ListReader()  # items under a heading that places, or under a procedures field
+        side_blank = False  # a side field was left blank and no device has been placed since
         # where each addendum began: (its start, events and amendments so far)
         addenda: dict[int, tuple[int, int]] = {}
         for number, (sent, found) in enumerate(by_sentence):
+            if BLANK_SIDE.match(sent.text):
+                # ' Side: ___' in a lesion's block: the device placed next has no side
+                # documented (not the block before's, nor the note's)
+                side_blank = True
+            elif any(m.label in ("LATERALITY", "LESION") for m in found):
+                side_blank = False
             if not found:
                 continue
             section = section_at(sections, sent.start_char)
@@ -440,6 +451,11 @@ class LesionBuilder:
             )  # fmt: skip
             focus.pop("list_item", None)
             lists.close(sent.text, found, item, field_item)
+            if side_blank and new:
+                for event in new:
+                    if event.laterality is None:
+                        event.side_conflict = True
+                side_blank = False
             if said_earlier:
                 for event in new:  # 'placed earlier today': the sitting is open
                     event.earlier = True
