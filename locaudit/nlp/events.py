@@ -320,7 +320,7 @@ def sentence_events(
             several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
     events = []
     lowers = note_lowers(doc)
-    stretches = None if spread or bracket else _places_after(anchors, found)
+    stretches = None if spread or bracket else _own_stretches(anchors, found)
     for i, (kind, anchor) in enumerate(anchors):
         event = Event(
             kind,
@@ -422,7 +422,7 @@ def _numbered_after_colon(
     return [d for d in devices if d not in announced and (d.start < colon or d in numbered)]
 
 
-def _other_lesion(anchor: int, bracket: int, lowers: list[str], found: list) -> bool:
+def _other_lesion(anchor: int, bracket: int, lowers: list[str], found: list[Mention]) -> bool:
     """'wires 1 and 2 bracket ONE lesion; wire 3 localizes the second, separate lesion': a
     device in another clause that names a lesion of its own is not the bracket's."""
     low, high = min(anchor, bracket), max(anchor, bracket)
@@ -1140,13 +1140,15 @@ def _aftercare(found: list[Mention]) -> bool:
     )
 
 
-def _places_after(
+def _own_stretches(
     anchors: list[tuple[str | None, int]], found: list[Mention]
 ) -> list[tuple[int, int]] | None:
-    """'wire 1 through the X clip at 1:00 and wire 2 through the coil clip at 5:00': when each
-    device of a sentence is followed by one clock face before the next device, and none comes
-    before the first, each device's place is the stretch from it to the next device (the
-    nearest clock face would give the second wire the first one's, just before it)."""
+    """Each device's own stretch of the sentence, where its clock face is. 'wire 1 through the
+    X clip at 1:00 and wire 2 through the coil clip at 5:00': each device followed by one clock
+    face before the next device, none before the first, owns the stretch from it to the next
+    (the nearest clock face would give the second wire the first one's, just before it). '9:00
+    coil clip (SCOUT), 11:00 ribbon clip (SCOUT)': each device after one clock face, none after
+    the last, owns the stretch from the device before it. None when neither fits."""
     starts = [start for _kind, start in anchors]
     if len(starts) < 2 or starts != sorted(set(starts)):
         return None

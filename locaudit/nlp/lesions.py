@@ -203,13 +203,7 @@ class LesionBuilder:
         # its unheaded paragraphs are history too, only a procedure header reports today.
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
-        # a device replaced (not 'was withdrawn', which both words name)
-        removals = {m.span for _s, found in by_sentence for m in found if m.label == "REMOVED"}
-        replaced = any(
-            m.label == "REPLACED" and m.span not in removals
-            for _s, found in by_sentence
-            for m in found
-        )
+        replaced = any(m.label == "REPLACED" for _s, found in by_sentence for m in found)
         retracted_clocks: list[float] = []  # places an addendum says got no device today
         withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
