@@ -87,6 +87,7 @@ class Event:
     intraop: bool = False
     device_ordinal: int | None = None
     another: bool = False  # 'a second wire', 'another seed': one more device of its kind
+    numbered: bool = False  # 'wire 2 was placed there': a device numbered after the first
     several: int = 0  # 'two reflectors were placed in the UOQ calcifications': devices put there
     side_conflict: bool = False  # its own line gives two sides ('Left / Derecha')
     marker: str | None = None  # the biopsy clip it was aimed at ('coil', 'barbell')
@@ -293,6 +294,7 @@ def sentence_events(
         return []
     # 'a second wire' is said of the device: keep it with the event when the anchors move
     another = [_another(doc, start) for _kind, start in anchors]
+    numbered = [_numbered(doc, start) for _kind, start in anchors]
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
         doc, sent_span, anchors, devices, found, focus, bracket, labels_seen,
         inventory or Inventory(),
@@ -366,6 +368,7 @@ def sentence_events(
         )
         _attribute(event, segment, known, lowers, note_text(doc), owned_before=owned)
         event.another = another[i] if i < len(another) else another[0]
+        event.numbered = numbered[i] if i < len(numbered) else numbered[0]
         if event.marker is None and not (event.own_place or event.another or known.get("several")):
             # '... a new stereo pair was used to target the cylinder clip. A wire was deployed
             # there.'
@@ -1206,6 +1209,19 @@ def _another(doc: Doc, start: int) -> bool:
         if doc[i].is_punct:
             return False
     return False
+
+
+DISTANCE_UNITS = frozenset({"mm", "cm", "millimeters", "centimeters", "millimetres", "centimetres"})
+
+
+def _numbered(doc: Doc, start: int) -> bool:
+    """'wire 2 (9 cm Kopans) was placed there', 'Seed #3': the device word carries a number
+    after the first."""
+    after = [t.lower_ for t in doc[start + 1 : start + 4]]
+    if after[:1] == ["#"]:
+        after = after[1:]
+    # (not a distance: 'reflector 3 mm from the clip', 'wire 2 cm beyond')
+    return after[:1] in (["2"], ["3"], ["4"]) and not (after[1:2] and after[1] in DISTANCE_UNITS)
 
 
 def _same_place(a: Event, b: Event) -> bool:

@@ -99,6 +99,7 @@ BLANK_SIDE = re.compile(
 )
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
+REPORTED_ELSEWHERE = "session.other.report."  # concept ids of 'see separate report'
 DAY_WORDS = ("today", "this morning", "this afternoon", "current")
 
 
@@ -242,6 +243,10 @@ class LesionBuilder:
             sent_span = _trim(sent)
             words = set(lowers[sent.start : sent.end])
             unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
+            if any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found):
+                # 'Site 1 was localized ... earlier today by Dr. Whitaker (see separate
+                # report)': another report of today, whose sitting is open (GUIDELINES)
+                found = [m for m in found if not m.rule.startswith(REPORTED_ELSEWHERE)]
             if unsettled and words & SIDE_WORDS:
                 # 'The laterality of lesion 2 is under review': that lesion's side is open, not
                 # the session
@@ -255,13 +260,31 @@ class LesionBuilder:
             if section not in ("comparison", "plan", "consult"):
                 _list_places(found, listed)
             said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
-            if section == "history" and said_earlier:
+            if said_earlier and (
+                section == "history"
+                # ('The right 3:00 site was localized ... earlier today by Dr. Aho (see his
+                # note).' in the paragraph before the procedure: told as history there too)
+                or (
+                    section in BODY_SECTIONS | {"impression"}
+                    # (what the sentence places today it places itself)
+                    and not (
+                        any(m.label == "PLACE" and m.affirmed for m in found)
+                        and any(
+                            m.label == "DEVICE" and m.value in PLACEABLE and m.affirmed
+                            for m in found
+                        )
+                    )
+                )
+            ):
                 # 'A SCOUT reflector had already been placed at the left 1:00 site earlier
                 # today ... by Dr. Hale (see his report)': a device of today whose sitting is
                 # open stays a lesion (GUIDELINES), restated like a summary
                 said = [_as_said(m) for m in found if m.context.status != "negated"]
+                # (a lesion's own block: 'LESION 2: Left 5:00 ... A SCOUT reflector was placed
+                # at this site earlier ...' is that lesion's place)
+                at = {} if section == "history" else dict(focus)
                 earlier = sentence_events(
-                    doc, said, sent_span, "summary", {}, seed_kind,
+                    doc, said, sent_span, "summary", at, seed_kind,
                     [i for i in range(sent.start, sent.end) if lowers[i] in CLAUSE_BREAKS],
                 )  # fmt: skip
                 for event in earlier:
@@ -1093,7 +1116,7 @@ def _unjoined(
         or any(m.label == "REPLACED" for m in mentions)
     ):
         return 0, None
-    seconds = [e for e in body if e.device in PLACEABLE and e.another]
+    seconds = [e for e in body if e.device in PLACEABLE and (e.another or e.numbered)]
     if (
         seconds
         and seconds[0].sentence != only.evidence[0]
