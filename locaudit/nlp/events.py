@@ -312,7 +312,12 @@ def sentence_events(
     if (
         not spread
         and not bracket
-        and section not in WEAK_SECTIONS
+        and (
+            section not in WEAK_SECTIONS
+            # (a template's 'FINDINGS: Two SCOUT reflectors placed at left 2:00: ...' narrates
+            # the placing; not the surgeon's 'marked with two surgical clips')
+            or (section == "findings" and all(m.value in PLACEABLE for m in devices))
+        )
         and len(anchors) == 1
         and not any(m.label == "NONBREAST" for m in found)  # 'left breast and left axilla'
     ):

@@ -423,9 +423,11 @@ def unstated_guidance(lesions: list[LesionFact], by_sentence: SentenceMentions) 
                 at[0].guidance, at[0].guidance_unstated = None, True
 
 
-# a side field left empty: 'Lesion2.Laterality:', 'Side: [ ]', 'LAT: -', 'Laterality: ____'
+# a side field left empty: 'Lesion2.Laterality:', 'Side: [ ]', 'LAT: -', 'Laterality: ____',
+# or its EHR pick list left unresolved ('Side: {Right/Left:31877}')
 BLANK_SIDE = re.compile(
-    r"\b(?:laterality|side|lat)[ \t]*[:=][ \t]*(?:$|\[[ \t]*\]|_{2,}|-[ \t]*(?:$|\|))",
+    r"\b(?:laterality|side|lat)[ \t]*[:=][ \t]*"
+    r"(?:$|\[[ \t]*\]|_{2,}|-[ \t]*(?:$|\|)|\{[^}\n]*\})",
     re.IGNORECASE | re.MULTILINE,
 )
 

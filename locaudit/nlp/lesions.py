@@ -93,9 +93,10 @@ PICKED_FIELD = re.compile(
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
-# a side field left blank ('Side: ___', 'Laterality: N/A', 'Side: [ ]')
-BLANK_SIDE = re.compile(
-    r"\s*(?:side|laterality|breast)\s*:\s*(?:_{2,}|\*{3}|\[\s*\]|n/?a\b|-{2,}|$)", re.IGNORECASE
+# a side field left blank ('Side: ___', 'Laterality: N/A', 'Side: [ ]', 'Side: {Right/Left}')
+BLOCK_SIDE_BLANK = re.compile(
+    r"\s*(?:side|laterality|breast)\s*:\s*(?:_{2,}|\*{3}|\[\s*\]|\{[^}\n]*\}|n/?a\b|-{2,}|$)",
+    re.IGNORECASE,
 )
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
@@ -222,7 +223,7 @@ class LesionBuilder:
         # where each addendum began: (its start, events and amendments so far)
         addenda: dict[int, tuple[int, int]] = {}
         for number, (sent, found) in enumerate(by_sentence):
-            if BLANK_SIDE.match(sent.text):
+            if BLOCK_SIDE_BLANK.match(sent.text):
                 # ' Side: ___' in a lesion's block: the device placed next has no side
                 # documented (not the block before's, nor the note's)
                 side_blank = True
@@ -511,7 +512,7 @@ class LesionBuilder:
                 if any(
                     m.label == "PLACE" and m.context.status == "negated" and m.span not in brackets
                     for m in found
-                ):
+                ) and not _side_corrected(found):
                     # 'Correction: the 2:00 Magseed was NOT placed today.' (not 'two separate
                     # lesions, not one bracketed lesion: 11:00 ... and 2:00 ...')
                     retracted_clocks.extend(clock_values(found))
@@ -1330,4 +1331,16 @@ def _nothing_stayed(found: list[Mention], lowers: list[str]) -> set[float]:
     # (not 'Ultrasound localization of the 1:00 site was abandoned': that method was given up,
     # the site may still have been localized another way)
     method = any(m.label == "GUIDANCE" and m.context.status == "negated" for m in found)
-    return places if len(places) == 1 and denied and not placed and not method else set()
+    return (
+        places
+        if len(places) == 1 and denied and not placed and not method and not _side_corrected(found)
+        else set()
+    )
+
+
+def _side_corrected(found: list[Mention]) -> bool:
+    """Does the sentence move a lesion to the other breast ('lesion 2 is in the RIGHT breast at
+    7:00 (not left, as dictated); the left breast was not imaged or localized')? Its denial is
+    of the breast named wrongly, not of the lesion."""
+    sides = {m.context.status == "negated" for m in found if m.label == "LATERALITY"}
+    return sides == {True, False}

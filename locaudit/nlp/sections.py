@@ -159,14 +159,29 @@ def _ancillary(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     only beside a radiologist's report of its own; without one they are the documentation (the
     body). The report's heading opens the body; a supply list before it is the record's log."""
     report = next((start for start, _, name in spans if name == "report"), None)
+    # a report signed off with its impression before a technologist's addendum is the
+    # radiologist's report too
+    impression = next((start for start, _, name in spans if name == "impression"), None)
     out = []
     for start, end, name in spans:
         if name == "supplies" and report is not None and start < report:
             name = "ancillary"  # the record's supply log, before the report
-        elif name == "report" or (name == "ancillary" and report is None):
+        elif name == "report" or (
+            name == "ancillary" and report is None and (impression is None or start < impression)
+        ):
             name = "other"
         out.append((start, end, name))
     return out
+
+
+def _indented_field(text: str, start: int) -> bool:
+    """Is the heading at ``start`` an indented 'Field: value' line ('  Post-placement: At
+    clip'), as a lesion block's fields are written?"""
+    bol = text.rfind("\n", 0, start) + 1
+    eol = text.find("\n", start)
+    line = text[bol : eol if eol >= 0 else None]
+    head, colon, value = line.partition(":")
+    return line[:1] in (" ", "\t") and bool(colon) and bool(value.strip()) and len(head) <= 30
 
 
 class Sections:
@@ -209,6 +224,7 @@ class Sections:
         if not marks or marks[0][0] > 0:
             marks.insert(0, (0, "other"))
         out = []
+        before = "other"
         for (start, name), nxt in zip(marks, [*marks[1:], (len(text), "")]):
             end = nxt[0]
             if name == "charges":  # a charge line or coder comment is one line
@@ -216,6 +232,14 @@ class Sections:
                 if 0 <= eol < end:
                     out.append((start, eol, name))
                     start, name = eol, "other"
+            elif name == "findings" and _indented_field(text, start):
+                # '  Post-placement: At clip' inside a lesion's block is that lesion's field:
+                # the block (and the blocks after it) go on in the section they were in
+                eol = text.find("\n", start)
+                if 0 <= eol < end:
+                    out.append((start, eol, name))
+                    start, name = eol, before
+            before = name
             if name in PARAGRAPH_SECTIONS:  # history ends at its paragraph's end
                 gap = _PARAGRAPH_END.search(text, start, end)
                 if gap:
