@@ -582,6 +582,18 @@ def _respectively(
 # words before a lesion's label that measure this one from it ('8 cm from lesion 1'); not 'to'
 # ('attention was turned to lesion 2' names this one)
 REFERENCE_WORDS = frozenset({"from", "than", "versus", "vs", "vs."})
+# 'Device: same as lesion 1 (Kopans 9 cm wire)' in lesion 2's block: lesion 1 is referred to
+REFERENCE_PAIRS = frozenset({("same", "as"), ("as", "for"), ("similar", "to"), ("identical", "to")})
+
+
+def refers_to_other(lowers: list[str], start: int) -> bool:
+    """Is the lesion label at ``start`` named to measure from or compare with ('5 cm from
+    lesion 1', 'same as lesion 1'), not as what the sentence is about?"""
+    if start > 0 and lowers[start - 1] in REFERENCE_WORDS:
+        return True
+    return start > 1 and (lowers[start - 2], lowers[start - 1]) in REFERENCE_PAIRS
+
+
 # distances from the nipple this far apart (cm) are two places at one clock face
 NIPPLE_APART = 2.0
 SINGULAR_S = frozenset({"kopans"})  # one Kopans needle-wire, not several
@@ -834,11 +846,17 @@ def _attribute(
             and m.value.isdigit()
             and m.context.status != "negated"
             # '5 cm from lesion 1', 'medial to site A': the lesion this one is measured from
-            and not (m.start > 0 and lowers[m.start - 1] in REFERENCE_WORDS)
+            and not refers_to_other(lowers, m.start)
+            # 'Lesion 1 - 7 cm hookwire; Lesion 2 - 9 cm hookwire': not across a semicolon
+            and ";" not in lowers[min(m.start, anchor) : max(m.start, anchor)]
         ]
     )
     event.label = int(ref.value) if ref else focus.get("label")
     event.label_from_focus = ref is None and event.label is not None
+    if ref is not None and focus.get("label") not in (None, event.label):
+        # 'Device(s): Lesion 1 - 7 cm hookwire; ...' after lesion 2's line: the place the
+        # focus holds is the other lesion's
+        focus = {k: v for k, v in focus.items() if k in CARRIED or k == "laterality"}
     sides = _said_sides(found)
     clocks = [m for m in found if m.label == "LOCATION" and m.value == "clock"]
     if len(clocks) >= 2 and not _shared_side(found):
@@ -1037,9 +1055,11 @@ def _biopsy_place(clock: Mention, found: list[Mention], anchor: int, lowers: lis
 
 def _says_how(found: list[Mention], focus: dict) -> bool:
     """Does a terse procedure line say how or where ('HOOKWIRE THROUGH THE BARBELL CLIP,
-    STEREO PAIR'; 'Site 2: 4:00 ... Reflector at clip.')?"""
+    STEREO PAIR'; 'Site 2: 4:00 ... Reflector at clip.'; in a list, 'Seed 1 - upper outer
+    quadrant, target barbell clip')?"""
+    where = ("clock", *QUADRANTS) if focus.get("list_item") else ("clock",)
     return any(
-        m.label in ("GUIDANCE", "LESION", "COUNT") or (m.label == "LOCATION" and m.value == "clock")
+        m.label in ("GUIDANCE", "LESION", "COUNT") or (m.label == "LOCATION" and m.value in where)
         for m in found
     ) or ("label" in focus or "clock" in focus)
 

@@ -79,6 +79,10 @@ class LesionGrouper:
         for event in [e for e in body if id(e) not in first]:
             self._place(event, lesions, where, create=may_create(event))
         had_body = bool(lesions)
+        # 'For each breast ... the seed deployed.' with the places said only in the impression
+        # ('1. ... Magseed placement, RIGHT breast 10:00 ... 2. ... LEFT breast 2:00'): the
+        # body placed without saying where, so each restated place of its own is a lesion
+        placeless = all(e.clock is None and e.quadrant is None and e.label is None for e in body)
         for event in weak:
             if not sides_settled and _contradicted(event, lesions):
                 continue  # (an addendum that states the sides settles them)
@@ -94,11 +98,17 @@ class LesionGrouper:
             # a device at a place of its own that the body did not place today is a lesion
             # whose sitting is open (the decision asks)
             earlier = event.earlier and self._elsewhere(event, lesions)
+            restated = (
+                placeless
+                and self._elsewhere(event, lesions)
+                # (not 'left 2:00 and right 10:00' after the body's 'LEFT: ...' and 'RIGHT: ...')
+                and event.laterality not in {les.laterality for les in lesions} - {None}
+            )
             self._place(
                 event,
                 lesions,
                 where,
-                create=not had_body or distinct or missing or earlier,
+                create=not had_body or distinct or missing or earlier or restated,
                 weak=True,
             )
         lesions.sort(key=lambda les: les.evidence[0][0] if les.evidence else 0)

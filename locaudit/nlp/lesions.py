@@ -32,13 +32,13 @@ from locaudit.nlp.events import (
     BODY_SECTIONS,
     CARRIED,
     CLAUSE_BREAKS,
-    REFERENCE_WORDS,
     WEAK_SECTIONS,
     Event,
     Inventory,
     dates_a_localization,
     is_summary,
     other_session,
+    refers_to_other,
     sentence_events,
 )
 from locaudit.nlp.extensions import forget_text, note_lowers, note_text, register_extensions
@@ -206,6 +206,12 @@ class LesionBuilder:
         consult = any(name == "consult" for _, _, name in sections)
         retracted: set[int | None] = set()
         replaced = any(m.label == "REPLACED" for _s, found in by_sentence for m in found)
+        # 'Wire withdrawn. Not replaced - the surgeon will excise by the clip.'
+        not_replaced = any(
+            m.label == "REPLACED" and m.context.status == "negated"
+            for _s, found in by_sentence
+            for m in found
+        )
         retracted_clocks: list[float] = []  # places an addendum says got no device today
         withdrawn = False  # an addendum withdraws the whole report
         side_amended = False
@@ -361,9 +367,7 @@ class LesionBuilder:
                 ref.value = str(value)
             # a lesion named only to measure from ('separate bx site ~8 cm from lesion 1') is
             # not what the sentence is about
-            subjects = [
-                m for m in labels if m.start == 0 or lowers[m.start - 1] not in REFERENCE_WORDS
-            ]
+            subjects = [m for m in labels if not refers_to_other(lowers, m.start)]
             if subjects and len(subjects) < len(labels):
                 labels = subjects
             elif labels and not subjects and focus.get("label") is not None:
@@ -516,8 +520,8 @@ class LesionBuilder:
                     # 'Correction: the 2:00 Magseed was NOT placed today.' (not 'two separate
                     # lesions, not one bracketed lesion: 11:00 ... and 2:00 ...')
                     retracted_clocks.extend(clock_values(found))
-            removed = _removed_from(found, lowers, focus)
-            if removed is not None and not replaced:
+            removed = _removed_from(found, lowers, focus, terse=not_replaced)
+            if removed is not None and (not replaced or not_replaced):
                 # 'The lesion 2 wire had retracted ...; it was removed on the table. The patient
                 # declined a further attempt.': that lesion has no device left
                 facts.negated_placements.append(sent_span)  # a placement undone
@@ -1154,12 +1158,15 @@ def _refers_back(found: list[Mention], lowers: list[str]) -> bool:
     )
 
 
-def _removed_from(found: list[Mention], lowers: list[str], focus: dict) -> int | float | None:
+def _removed_from(
+    found: list[Mention], lowers: list[str], focus: dict, terse: bool = False
+) -> int | float | None:
     """The lesion (label, or else its one clock face) whose wire, seed or reflector the
     sentence says was taken out ('The lesion 2 wire had retracted ...; it was removed on the
     table'), or None. The device is the subject: just before 'was removed', or 'it' after it
     ('the introducer needle was removed' takes out no device). 'The wire was withdrawn.'
-    after 'The 9:00 wire could not be seated' is the focus's lesion's."""
+    after 'The 9:00 wire could not be seated' is the focus's lesion's; with ``terse`` (the
+    note says it was not replaced), so is a log's 'Wire withdrawn.' after its lesion's line."""
     devices = [m for m in found if m.label == "DEVICE" and m.value in PLACEABLE]
     for gone in (m for m in found if m.label == "REMOVED" and m.affirmed):
         subject = lowers[gone.start - 1] if gone.start > 0 else ""
@@ -1181,7 +1188,9 @@ def _removed_from(found: list[Mention], lowers: list[str], focus: dict) -> int |
         clocks = set(clock_values(found))
         if not labels and len(clocks) == 1:
             return clocks.pop()
-        if not labels and not clocks and _refers_back(found, lowers):
+        # ('The wire was withdrawn.', or a terse line's 'Wire withdrawn.' after its lesion's)
+        heads = terse and devices[0].start == found[0].start and devices[0].end == gone.start
+        if not labels and not clocks and (_refers_back(found, lowers) or heads):
             return focus.get("label") or focus.get("clock")
     return None
 

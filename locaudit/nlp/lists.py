@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from locaudit.nlp.mentions import QUADRANTS, Mention
+from locaudit.nlp.mentions import PLACEABLE, QUADRANTS, Mention
 
 LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}|[A-Za-z])[.)][ \t]*")  # '1. ', 'B) '
+DEVICE_NUMBER = re.compile(r"[ \t]*#?\d{1,2}[ \t]*[-:\u2013]")  # after 'Seed': ' 1 - ', ' #2:'
 PROCEDURE_FIELD = re.compile(
     r"\s*(?:procedures?|exam(?:ination)?|study)\s*(?:\([^)\n]{0,60}\)\s*)?:", re.IGNORECASE
 )
@@ -50,7 +51,11 @@ class ListReader:
         """(is an item with a place, names the device its lesion got). An item's line may go
         on in another sentence: '1. Left 1:00 - ribbon clip. Superior approach, stereo pair, 9
         cm wire.' An impression's items name their devices under any heading."""
-        marked = LIST_MARK.match(text, line_start) or LIST_MARK.match(sentence)
+        marked = (
+            LIST_MARK.match(text, line_start)
+            or LIST_MARK.match(sentence)
+            or _device_numbered(text, line_start, found)
+        )
         item = marked is not None and (
             any(m.label == "LOCATION" and m.value in ("clock", *QUADRANTS) for m in found)
             or (line_start == self.item_line and "clock" in focus)
@@ -68,3 +73,14 @@ class ListReader:
         self.procedures_listed = field_item or (
             opens and PROCEDURE_FIELD.match(sentence) is not None
         )
+
+
+def _device_numbered(text: str, line_start: int, found: list[Mention]) -> re.Match | None:
+    """A line that opens with a numbered wire, seed or reflector ('Seed 1 - upper outer
+    quadrant, target barbell clip'): an item of the list its heading opened."""
+    first = found[0] if found else None
+    if first is None or first.label != "DEVICE" or first.value not in PLACEABLE | {"seed"}:
+        return None
+    if text[line_start : first.start_char].strip():
+        return None
+    return DEVICE_NUMBER.match(text, first.start_char + len(first.text))

@@ -34,7 +34,10 @@ _PARAGRAPH_END = re.compile(
     # 'L 11:00: CC appr, stereo pair, 20g wire': a line opening with a side and a clock face
     r"|(?i:[LR]|left|right|lt|rt)\.?[ \t]+\d{1,2}(?::\d{2})?[ \t]*(?i:o'clock)?[ \t]*:"
     r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout"
-    r"|after (?:informed |written |verbal )?consent)\b))"  # (a line dictated without stops)
+    r"|after (?:informed |written |verbal )?consent)\b"  # (a line dictated without stops)
+    # a timed log's first line ('09:40 consent signed; 09:48 time-out.')
+    r"|\d{1,2}:?\d{2}[ \t]+(?i:consent|time-?out|pt|patient)\b)"
+    r")"
     # ... or, inside a run-on paragraph, at the sentence where today's procedure starts
     r"|(?<=[.;,])\s+(?=(?i:(?:informed |written |verbal )?consent (?:was|is|has|obtained|signed)|"
     r"time[- ]?out (?:done|performed|completed)|"
