@@ -160,3 +160,51 @@ def test_numbered_seeds_listed_under_a_placing_heading_are_each_a_lesion(facts_o
 def test_numbered_seeds_listed_under_a_plan_place_nothing(facts_of):
     text = NUMBERED_LIST.format(act="to be deployed tomorrow")
     assert facts_of(text).lesions == []
+
+
+POST_LOC = (
+    "MG DIAGNOSTIC MAMMO UNILAT RIGHT (POST-LOCALIZATION)\n"
+    "Acc: MG26-108512   DOS: 03/16/2026\n\n"
+    "Post-procedure CC and ML views of the right breast after stereotactic wire localization "
+    "of two sites{ref}, obtained after the patient was moved off the prone table.\n\n"
+    "Findings: Wire A tip 2 mm beyond the coil clip at 10:00. Wire B at the ribbon clip at "
+    "7:00.\n"
+    "Impression: Satisfactory positions of two right breast localization wires.\n"
+)
+
+
+def test_a_post_localization_mammogram_pointing_to_the_procedure_report_places_nothing():
+    text = POST_LOC.format(ref=" (see separate procedure report MG26-108509)")
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_history_pointing_to_another_report_leaves_today_s_placement(facts_of):
+    text = (
+        "Exam: STEREOTACTIC WIRE LOCALISATION, LEFT BREAST\n"
+        "Indication: left 2 o'clock calcification. A Magseed was placed in the left 10 o'clock "
+        "IDC at the previous visit on 14/02/2025 (separate report).\n\n"
+        "Upright stereotactic unit, scout and stereo pair. 20G wire to the calcification.\n"
+        "Conclusion: stereotactic wire localisation of left 2 o'clock calcification.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+CONTRA = (
+    "Bilateral needle localization under stereotactic guidance\n"
+    "{history}\n"
+    "After consent she was placed prone. Stereo pair, 7 cm wire to the ribbon clip at 12:00. "
+    "Then the contralateral breast: stereo pair on the 4:00 coil clip, 7 cm wire placed.\n"
+    "IMPRESSION: Bilateral stereotactic wire localization, 12:00 and contralateral 4:00.\n"
+)
+
+
+def test_the_contralateral_breast_is_the_other_side_than_the_one_said_before(facts_of):
+    text = CONTRA.format(history="History: right breast DCIS at 12:00 and atypia at 4:00.")
+    lesions = facts_of(text).lesions
+    assert [(les.laterality, les.clock) for les in lesions] == [("right", 0.0), ("left", 4.0)]
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_contralateral_with_no_side_said_before_gives_no_side(facts_of):
+    text = CONTRA.format(history="History: DCIS at 12:00 and atypia at 4:00.")
+    assert all(les.laterality is None for les in facts_of(text).lesions)

@@ -717,7 +717,14 @@ class LesionBuilder:
         ]
         fills.devices_from_list(lesions, body_devices, doc)
         body = any(e.section not in WEAK_SECTIONS for e in w.events)
-        if not body and any(m.label == "ELSEWHERE" and m.affirmed for m in mentions):
+        if not body and any(
+            m.label == "ELSEWHERE"
+            and m.context.status != "negated"
+            # ('... views after stereotactic wire localization of two sites (see separate
+            # procedure report)': historical to its sentence, but not the history's)
+            and (m.affirmed or section_at(sections, m.start_char) not in EXCLUDED_SECTIONS)
+            for m in mentions
+        ):
             # a post-procedure mammogram: 'Two wires are present ... See the procedure report
             # for placement details': it restates placements another report documents
             return []

@@ -9,6 +9,7 @@ mention they interpret, so that every other module of the builder can import the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -126,24 +127,44 @@ def read_mentions(doc: Doc, kinds: dict[str, str] | None = None) -> list[Mention
     spans = doc.spans.get(CONCEPTS_KEY, [])
     contexts = doc._.locaudit_context or [AFFIRMED] * len(spans)
     stamps = _timestamps(doc, spans)
-    return [
-        Mention(
-            s.label_,
-            s.kb_id_,
-            s.id_,
-            s.start,
-            s.end,
-            s.start_char,
-            s.end_char,
-            s.text,
-            c,
-            definite(doc, s.start),
-            _kind(s, kinds),
-        )
-        for i, (s, c) in enumerate(zip(spans, contexts))
-        if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
-        and i not in stamps
-    ]  # 'calcifications 1 cm anterior' names no lesion 1; '10:45 pt off table' is a time
+    return _contralateral(
+        [
+            Mention(
+                s.label_,
+                s.kb_id_,
+                s.id_,
+                s.start,
+                s.end,
+                s.start_char,
+                s.end_char,
+                s.text,
+                c,
+                definite(doc, s.start),
+                _kind(s, kinds),
+            )
+            for i, (s, c) in enumerate(zip(spans, contexts))
+            if not (s.label_ == "LESION" and s.end < len(doc) and doc[s.end].lower_ in UNITS)
+            and i not in stamps
+        ]
+    )  # 'calcifications 1 cm anterior' names no lesion 1; '10:45 pt off table' is a time
+
+
+OPPOSITE = {"left": "right", "right": "left"}
+
+
+def _contralateral(mentions: list[Mention]) -> list[Mention]:
+    """'right breast DCIS at 12:00 and a contralateral area of atypia at 4:00': the
+    contralateral breast is the other side than the last one said before it (left here); with
+    no side said before, it stays 'contralateral', which is no side."""
+    last = None
+    out = []
+    for m in mentions:
+        if m.label == "LATERALITY" and m.value in OPPOSITE and m.context.status != "negated":
+            last = m.value
+        elif m.label == "LATERALITY" and m.value == "contralateral" and last is not None:
+            m = dataclasses.replace(m, value=OPPOSITE[last])
+        out.append(m)
+    return out
 
 
 def _kind(span: Span, kinds: dict[str, str] | None) -> str | None:
