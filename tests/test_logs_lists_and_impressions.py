@@ -208,3 +208,30 @@ def test_the_contralateral_breast_is_the_other_side_than_the_one_said_before(fac
 def test_contralateral_with_no_side_said_before_gives_no_side(facts_of):
     text = CONTRA.format(history="History: DCIS at 12:00 and atypia at 4:00.")
     assert all(les.laterality is None for les in facts_of(text).lesions)
+
+
+STATED_MORE = (
+    "Procedure: Stereotactic wire localization of {count} sites, left breast\n"
+    "Prone table. Left 1:00 ribbon clip: stereo pair, 9 cm wire placed at the clip. "
+    "Left 5:00 coil clip, a separate site: stereo pair, second 9 cm wire placed.\n"
+    "IMPRESSION: Stereotactic wire localization of {count} separate left breast sites.\n"
+)
+
+
+def test_two_complete_lesions_support_the_add_on_whatever_count_the_note_states(facts_of):
+    text = STATED_MORE.format(count="three")
+    assert len(facts_of(text).lesions) == 2
+    record = locaudit.assess(text)
+    assert record.verdict == "supported"
+    assert record.units_19284 >= 1
+
+
+def test_one_lesion_found_where_the_note_states_two_is_left_for_review(facts_of):
+    text = (
+        "Procedure: Stereotactic wire localization of two sites, left breast\n"
+        "Prone table. Left 1:00 ribbon clip: stereo pair, 9 cm wire placed at the clip.\n"
+        "IMPRESSION: Stereotactic wire localization, left breast, two sites.\n"
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert "LESION_COUNT_UNSUPPORTED" in {f.code for f in record.findings}

@@ -242,6 +242,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 problems.append((code, i, les.evidence[:1]))
         if (
             stereo
+            and len(stereo) < 2
             and (facts.stated_count or 0) > len(lesions)
             and not facts.negated_placements
             and not facts.planned_placements
