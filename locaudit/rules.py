@@ -69,6 +69,7 @@ SectionName = Literal[
     "surgical",
     "ancillary",  # a record's tech log, nursing note, supply log: beside a report, no facts
     "report",  # a radiologist's report inside an exported record: becomes the body (sections.py)
+    "prior",  # an earlier encounter's result pasted below: history down to the next report
     "other",
 ]
 

@@ -246,6 +246,8 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
             and (facts.stated_count or 0) > len(lesions)
             and not facts.negated_placements
             and not facts.planned_placements
+            # ('x2' with one of them placed on another day)
+            and not (facts.other_session and not facts.session_unclear)
             and not any(les.bracketed for les in lesions)
         ):
             span = [facts.stated_count_span] if facts.stated_count_span else []

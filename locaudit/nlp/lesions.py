@@ -597,7 +597,8 @@ class LesionBuilder:
                     for m in mentions
                     if m.label == "PLACE"
                     and m.affirmed
-                    and section_at(sections, m.start_char) in BODY_SECTIONS
+                    # (a technologist's log beside the report: its days count for the sitting)
+                    and section_at(sections, m.start_char) in BODY_SECTIONS | {"ancillary"}
                 ],
             )
         )
@@ -606,6 +607,9 @@ class LesionBuilder:
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
             facts.session_stamped = True
+        accession = timing.separate_accessions(doc)
+        if accession is not None:  # two reports' accessions: one sitting unless said
+            facts.session_unclear.append(accession)
         surgical = any(
             name == "surgical" and start < SURGICAL_HEAD for start, _, name in sections
         ) and not any(  # '... the surgeon-performed stereotactic localization: the 2:00 clip
@@ -1016,6 +1020,10 @@ class LesionBuilder:
                 facts.other_session_clocks.extend(clock_values(found))
                 if not clock_values(found) and focus_clock is not None:
                     dated_away.append(focus_clock)
+                elif section == "addendum" and any(m.label == "CORRECTION" for m in found):
+                    # 'ADDENDUM: Correction - the seed at left 9:00 was placed on 06/02/2025
+                    # during the prior visit, not today as dictated above': not this sitting's
+                    dated_away.extend(clock_values(found))
         if section in ("history", "comparison", "ancillary"):
             # (a supply log's 'opened 3, used 2' counts no lesions, denies nothing)
             return dated_away

@@ -57,6 +57,20 @@ _LINE_PREFIX = (
 )
 
 
+def _prior_results(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An earlier encounter's result pasted below this one ('Prior result ... Acc: ...'): it
+    and the sections under it, down to the next report or title heading, are history."""
+    out = []
+    inside = False
+    for start, end, name in spans:
+        if name == "prior":
+            inside = True
+        elif name in ("report", "final", "title"):
+            inside = False
+        out.append((start, end, "history" if inside else name))
+    return out
+
+
 def _versions(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A report history ('PRELIMINARY ... FINAL REPORT ...'): the final version is the body
     and a preliminary one before it is superseded (read like history: it documents nothing).
@@ -249,7 +263,7 @@ class Sections:
                     out.append((start, gap.start(), name))
                     start, name = gap.start(), "other"
             out.append((start, end, name))
-        return _ancillary(_versions(out))
+        return _ancillary(_versions(_prior_results(out)))
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.locaudit_sections = self.spans(note_text(doc))

@@ -71,6 +71,12 @@ _END_TIME = re.compile(
     r"\b(?:end|ended|finish|finished)\b[ \t]*(?:time)?[ \t]*[:=@-]?[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
     re.IGNORECASE,
 )
+# a procedure's time range: 'Procedure time: 10:05 - 10:41', 'Time: 0905-0951' (the end)
+_RANGE_END = re.compile(
+    r"\b(?:procedure|exam|case)?[ \t]*times?[ \t]*[:=][ \t]*\d{1,2}:?\d{2}[ \t]*"
+    r"(?:-|\u2013|to)[ \t]*(\d{1,2}:?\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
 _PLACEMENT_DATE = re.compile(
     r"\b(?:date/time|date and time|placement (?:date|time)|date placed|time placed)\b"
     r"[ \t]*[:=]?[ \t]*(\d{1,2}/\d{1,2}/\d{2,4})",
@@ -238,6 +244,7 @@ def doubtful_times(doc: Doc, mentions: list[Mention]) -> tuple[int, int] | None:
     stamped = _past_midnight(sorted(stamped, key=lambda stamp: stamp[1]))
     ends = [_minutes(m.group(1), strict=False) for m in _END_TIME.finditer(text)]
     ends += [_minutes(m.group(1), strict=False) for m in _LINE_END.finditer(text)]
+    ends += [_minutes(m.group(1), strict=False) for m in _RANGE_END.finditer(text)]
     end = next((v for v in reversed(ends) if v is not None), None)
     first, last = min(stamped), max(stamped)
     if end is not None and end < first[0] - HALF_DAY:
@@ -276,11 +283,65 @@ def _day(text: str) -> tuple[int, int, int] | None:
     return (month, day, year % 100)
 
 
+# a log table's header naming when each device went in ('Seed | Lot | Deployed | Site')
+_WHEN_HEADER = re.compile(
+    r"^[^\n]*\|[^\n]*\b(?:deployed|placed|implanted|inserted|date)\b[^\n]*\|[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ROW_DATE = re.compile(r"(?<![\d/])(\d{1,2}/\d{1,2}/\d{2,4})(?![\d/])")
+
+
+def _row_days(text: str) -> tuple[int, int] | None:
+    """Rows of a placement log table ('1 | IS-2291 | 07/08/2025 09:14 | L 12:00' and '2 |
+    IS-2291 | 08/07/2025 09:37 | L 4:00') that give two different days: the span of the
+    first date unlike the first row's."""
+    for header in _WHEN_HEADER.finditer(text):
+        days: list[tuple[tuple[int, int, int], int, int]] = []
+        for line in text[header.end() + 1 :].split("\n"):
+            if line.count("|") < 2:
+                break
+            found = _ROW_DATE.search(line)
+            day = _day(found.group(1)) if found else None
+            if found and day is not None:
+                at = text.index(line, header.end()) + found.start(1)
+                days.append((day, at, at + len(found.group(1))))
+        for day, start, end in days[1:]:
+            if day != days[0][0]:
+                return (start, end)
+    return None
+
+
+# a report header's accession number ('ACC 551902   DOS 02/06/2025', 'Accession #: 25-ST-1')
+_ACCESSION = re.compile(
+    r"^[^\n]{0,40}?\bacc(?:ession)?(?:[ \t]*(?:no\.?|#|number))?[ \t]*[:#]?[ \t]*"
+    r"([A-Z0-9][A-Z0-9-]{4,})",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def separate_accessions(doc: Doc) -> tuple[int, int] | None:
+    """Two reports under their own accession numbers pasted in one text ('ACC 551902 ...
+    STEREO LOC LEFT #1' and 'ACC 551917 ... #2'): with no time or word tying them to one
+    sitting, the session is open. The span of the second accession, if any (one per line:
+    'Acc: MG26-108509/108510' is one report's)."""
+    seen: dict[str, int] = {}
+    for match in _ACCESSION.finditer(note_text(doc)):
+        value = match.group(1).upper()
+        if any(ch.isdigit() for ch in value):
+            seen.setdefault(value, match.start(1))
+            if len(seen) >= 2:
+                return (match.start(1), match.end(1))
+    return None
+
+
 def other_placement_day(doc: Doc) -> tuple[int, int] | None:
     """A placement's own date field that is not the day of the others, or not the date of
     service ('Lesion 1 ... Date/time: 04/14/2025 14:40 ... Lesion 2 ... Date/time: 04/15/2025
-    09:05'): the span of that date, if any."""
+    09:05'), or a log table's rows on two days: the span of that date, if any."""
     text = note_text(doc)
+    rows = _row_days(text)
+    if rows is not None:
+        return rows
     placed = [(_day(m.group(1)), m.start(1), m.end(1)) for m in _PLACEMENT_DATE.finditer(text)]
     placed = [p for p in placed if p[0] is not None]
     if not placed:
