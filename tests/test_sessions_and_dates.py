@@ -129,3 +129,93 @@ def test_an_addendum_dating_one_lesion_to_the_prior_visit_removes_it(facts_of):
     record = locaudit.assess(text)
     assert record.verdict == "not_supported"
     assert record.same_session is False
+
+
+HEDGED = (
+    "Procedure: Stereotactic needle localization, left breast\n"
+    "Procedure: Prone stereotactic table. Two wires were placed under stereotactic guidance "
+    "at the 3 o'clock calcifications, the first at the cylinder clip and the second 1.5 cm "
+    "medial to it.\n"
+    "{said}\n"
+    "Impression: Two stereotactically placed wires, left breast 3 o'clock.\n"
+)
+
+
+def test_wires_that_may_be_bracketing_one_group_leave_one_lesion_or_two_open(facts_of):
+    text = HEDGED.format(
+        said="The two wires may be bracketing a single group of calcifications or may be "
+        "marking two adjacent groups."
+    )
+    assert len(facts_of(text).lesions) == 2
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert "SEPARATENESS_UNCLEAR" in {f.code for f in record.findings}
+
+
+def test_wires_said_to_bracket_one_group_are_one_lesion(facts_of):
+    text = HEDGED.format(said="The two wires bracket a single group of calcifications.")
+    assert len(facts_of(text).lesions) == 1
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+PRESUMABLY = (
+    "Stereotactic SAVI SCOUT localization, right breast\n"
+    "Procedure: Prone stereotactic table. Reflector 1 was placed at the ribbon clip with stereo "
+    "confirmation. Reflector 2 was placed at the small inferior group of calcifications, "
+    "{relation}.\n"
+    "Impression: Two SCOUT reflectors, right breast 7:00.\n"
+)
+
+
+def test_a_second_reflector_presumably_part_of_the_same_lesion_is_left_for_review():
+    text = PRESUMABLY.format(relation="presumably part of the same lesion")
+    assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_a_second_reflector_said_to_bracket_the_same_lesion_is_one_lesion():
+    text = PRESUMABLY.format(relation="bracketing the same lesion with reflector 1")
+    assert locaudit.assess(text).verdict == "not_supported"
+
+
+def test_a_postoperative_clinic_visit_places_nothing():
+    text = (
+        "SURGICAL ONCOLOGY CLINIC - POSTOPERATIVE VISIT\n"
+        "Seen 2 weeks after right partial mastectomy. Before surgery Breast Imaging "
+        "placed two wires under stereotactic guidance to bracket the calcifications at 10 "
+        "o'clock, and a separate Magseed at a small IDC at 2 o'clock.\n"
+        "Exam: incision healing well.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_a_patient_brought_back_to_the_mammo_room_breaks_the_sitting():
+    text = (
+        "Upright stereotactic Magseed localization, RIGHT breast, 2 sites\n"
+        "Seed 1: R 12:00, coil clip. Stereo pair, Magseed at clip.\n"
+        "After seed 1 she had a vasovagal episode and recovered for about 45 minutes, then was "
+        "brought back to the mammo room.\n"
+        "Seed 2: R 8:00, ribbon clip, separate lesion. Stereo pair, Magseed at clip.\n"
+    )
+    record = locaudit.assess(text)
+    assert record.verdict == "needs_review"
+    assert record.same_session is None
+
+
+ORDERED = (
+    "TRI-RIVER BREAST IMAGING   DOS 10/09/25\n"
+    "ORDER: Stereo SCOUT loc R breast x2 (R 10:00, R 4:00), OR 10/13.\n"
+    "{line}\n"
+)
+
+
+def test_an_order_then_not_performed_places_nothing():
+    text = ORDERED.format(line="NOT PERFORMED. Pt declined after discussion. No needle.")
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_an_order_then_the_procedure_places():
+    text = ORDERED.format(
+        line="Prone stereotactic table. R 10:00: stereo pair, SCOUT reflector deployed. R "
+        "4:00, separate site: stereo pair, SCOUT reflector deployed."
+    )
+    assert locaudit.assess(text).verdict == "supported"

@@ -1123,7 +1123,10 @@ def _unjoined(
         return several - 1, only.evidence[0]
     if facts.separateness_unclear and not only.bracketed:  # (the doubt is recorded already)
         placed = {e.sentence for e in body if e.device is not None and not e.intraop}
-        return max(len(placed) - 1, 0), None
+        # ('A Magseed was placed at the anterior group, and a second Magseed ... at the
+        # posterior group': two in one sentence)
+        more = [e for e in body if e.device in PLACEABLE and e.another and not e.intraop]
+        return max(len(placed), 1 + len(more)) - 1, None
     aimed = {e.marker for e in body if e.device in PLACEABLE and e.marker}
     if facts.separateness_unclear and len(aimed) >= 2:
         # 'Whether this is two foci or one tumour ... I cannot say', and a reflector at each
