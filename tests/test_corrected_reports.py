@@ -212,3 +212,52 @@ def test_an_addendum_naming_two_modalities_corrects_no_guidance(facts_of):
         "was acquired."
     )
     assert all(les.guidance == "stereotactic" for les in facts_of(text).lesions)
+
+
+VERSIONS = (
+    "*** PRELIMINARY REPORT *** dictated 07/08/2025 10:02 - not signed\n"
+    "Stereotactic wire localization, left breast, two sites. Wire 1 at left 2:00. Wire 2 at "
+    "right 5:00.\n\n"
+    "*** FINAL REPORT *** signed 07/08/2025 13:40\n"
+    "STEREOTACTIC WIRE LOCALIZATION, LEFT BREAST, TWO SITES\n"
+    "Prone stereotactic table. Two separate lesions.\n"
+    "Wire 1: LEFT 2:00, at the X-shaped clip. Hookwire deployed under stereotactic targeting.\n"
+    "Wire 2: LEFT 5:00, at the coil clip. Separate stereo pair; second hookwire deployed.\n"
+    "{note}\n"
+    "IMPRESSION: Stereotactic wire localization of two separate left breast lesions.\n"
+)
+
+
+def test_a_starred_preliminary_version_is_superseded_and_its_error_is_no_fact(facts_of):
+    text = VERSIONS.format(
+        note='The preliminary report erroneously stated "right" for wire 2; both wires are in '
+        "the left breast."
+    )
+    lesions = facts_of(text).lesions
+    assert [(les.laterality, les.clock) for les in lesions] == [("left", 2.0), ("left", 5.0)]
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_a_final_version_that_itself_says_right_for_wire_2_conflicts(facts_of):
+    text = VERSIONS.format(note="Wire 2 is in the right breast.")
+    assert locaudit.assess(text).verdict != "supported"
+
+
+def test_a_title_saying_the_procedure_was_not_performed_places_nothing():
+    text = (
+        "BREAST IMAGING - PROCEDURE NOT PERFORMED\n"
+        "The patient presented today for two-site stereotactic Magseed localization of the left "
+        "breast. The surgeon's office confirms the lumpectomy is on 5 August, and asked "
+        "that localization be done within two weeks of surgery. Rescheduled for 07/29/2025.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
+
+
+def test_one_breast_not_performed_after_the_other_s_placements_keeps_them():
+    text = (
+        "Stereotactic I-125 seed localization, right breast x2\n"
+        "Right 2:00 (IDC, coil clip): stereo pair, seed placed.\n"
+        "Right 11:00 (DCIS, ribbon clip), separate lesion: stereo pair, seed placed.\n"
+        "Left breast localization not performed today; scheduled 06/11.\n"
+    )
+    assert locaudit.assess(text).verdict == "supported"
