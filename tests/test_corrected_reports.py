@@ -261,3 +261,12 @@ def test_one_breast_not_performed_after_the_other_s_placements_keeps_them():
         "Left breast localization not performed today; scheduled 06/11.\n"
     )
     assert locaudit.assess(text).verdict == "supported"
+
+
+def test_a_note_field_saying_the_ordered_procedure_was_not_performed_places_nothing():
+    text = (
+        "EXAM (ORDER): STEREOTACTIC MAGSEED LOCALIZATION RIGHT BREAST X2 (10:00 and 2:00)\n\n"
+        "NOTE: Procedure NOT PERFORMED. The patient declined the procedure and wishes a second "
+        "surgical opinion first.\n"
+    )
+    assert locaudit.assess(text).verdict == "not_applicable"
