@@ -100,3 +100,23 @@ def test_a_device_followed_by_a_distance_is_not_numbered(facts_of):
     text = NUMBERED.format(second="the wire tip lies 2 mm from the clip")
     assert len(facts_of(text).lesions) == 1
     assert locaudit.assess(text).verdict == "not_supported"
+
+
+def test_an_aside_naming_the_earlier_site_s_clip_keeps_its_placement(facts_of):
+    text = (
+        "Stereotactic wire localization, right breast 10:00\n\n"
+        "The right 2:00 site (ribbon clip) had been localized earlier today by Dr. Ferreira "
+        "with a SCOUT reflector under stereotactic guidance.\n\n"
+        "Today I localized the separate right 10:00 mass: prone table, stereo pair, 9 cm wire, "
+        "tip at clip.\n"
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [2.0, 10.0]
+    assert locaudit.assess(text).verdict == "needs_review"
+
+
+def test_reflectors_that_were_localized_by_the_console_are_found_not_placed(facts_of):
+    text = (
+        "Post-procedure check: the SCOUT reflectors were localized with the console at the "
+        "right 2:00 and 10:00 sites.\n"
+    )
+    assert facts_of(text).lesions == []

@@ -1013,7 +1013,12 @@ def _found_object(doc: Doc, place: Mention, devices: list[Mention]) -> bool:
     if before:
         between = [t.lower_ for t in doc[before[-1].end : place.start]]
         # 'reflectors were localized' (subject), not 'the lesion, with a clip, was localized'
-        return bool(set(between) & {"was", "were", "is", "are", "been"}) and "," not in between
+        # nor 'the right 2:00 site (ribbon clip) had been localized' (an aside on the site)
+        return (
+            bool(set(between) & {"was", "were", "is", "are", "been"})
+            and "," not in between
+            and ")" not in between
+        )
     return False
 
 
