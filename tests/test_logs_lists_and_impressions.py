@@ -235,3 +235,21 @@ def test_one_lesion_found_where_the_note_states_two_is_left_for_review(facts_of)
     record = locaudit.assess(text)
     assert record.verdict == "needs_review"
     assert "LESION_COUNT_UNSUPPORTED" in {f.code for f in record.findings}
+
+
+PER_LESION = (
+    "PROCEDURE: SCOUT reflector placement, stereotactic guidance.\n"
+    "LESIONS: left 2:00 mass, ribbon marker; left 7:00 calcifications, coil marker; right 11:00 "
+    "distortion, barbell marker.\n"
+    "TECHNIQUE: Prone stereotactic unit. Each lesion targeted on its own stereo pair; {act}.\n"
+)
+
+
+def test_one_reflector_deployed_per_lesion_is_one_lesion_each(facts_of):
+    assert (
+        len(facts_of(PER_LESION.format(act="one SCOUT reflector deployed per lesion")).lesions) == 3
+    )
+
+
+def test_one_reflector_deployed_with_no_per_lesion_is_one_device(facts_of):
+    assert len(facts_of(PER_LESION.format(act="one SCOUT reflector deployed")).lesions) == 1

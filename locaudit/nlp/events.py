@@ -786,6 +786,8 @@ def _areas_alone(doc: Doc, found: list[Mention], clocks: list[Mention]) -> list[
 MAX_LISTED = 4  # 'one per site' spreads over at most this many places listed before it
 PER_PLACE = re.compile(
     r"\b(?:one|1)\s+(?:per|each|at each|in each)\s+(?:lesion|site|target)\b"
+    # 'one SCOUT reflector deployed per lesion'
+    r"|\b(?:deployed|placed|inserted)\s+per\s+(?:lesion|site|target)\b"
     r"|\b(?:at|in|to)\s+each\s+(?:lesion|site|target)\b",
     re.I,
 )
