@@ -241,8 +241,7 @@ def decide(facts: NoteFacts, tables: Tables | None = None) -> Decision:
                 code = "TOMOSYNTHESIS_ONLY" if les.tomosynthesis_only else "MISSING_GUIDANCE"
                 problems.append((code, i, les.evidence[:1]))
         if (
-            stereo
-            and len(stereo) < 2
+            len(stereo) == 1  # (two complete lesions support the add-on whatever the count)
             and (facts.stated_count or 0) > len(lesions)
             and not facts.negated_placements
             and not facts.planned_placements

@@ -23,6 +23,7 @@ from locaudit.nlp.mentions import (
     MARKERS,
     PLACEABLE,
     QUADRANTS,
+    UNITS,
     Mention,
     clock_value,
     count_value,
@@ -1243,17 +1244,14 @@ def _another(doc: Doc, start: int) -> bool:
     return False
 
 
-DISTANCE_UNITS = frozenset({"mm", "cm", "millimeters", "centimeters", "millimetres", "centimetres"})
-
-
 def _numbered(doc: Doc, start: int) -> bool:
     """'wire 2 (9 cm Kopans) was placed there', 'Seed #3': the device word carries a number
     after the first."""
     after = [t.lower_ for t in doc[start + 1 : start + 4]]
     if after[:1] == ["#"]:
         after = after[1:]
-    # (not a distance: 'reflector 3 mm from the clip', 'wire 2 cm beyond')
-    return after[:1] in (["2"], ["3"], ["4"]) and not (after[1:2] and after[1] in DISTANCE_UNITS)
+    # (not a measure: 'reflector 3 mm from the clip', 'wire 2 cm beyond')
+    return after[:1] in (["2"], ["3"], ["4"]) and not (after[1:2] and after[1] in UNITS)
 
 
 def _same_place(a: Event, b: Event) -> bool:

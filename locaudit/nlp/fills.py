@@ -423,12 +423,12 @@ def unstated_guidance(lesions: list[LesionFact], by_sentence: SentenceMentions) 
                 at[0].guidance, at[0].guidance_unstated = None, True
 
 
-# a side field left empty: 'Lesion2.Laterality:', 'Side: [ ]', 'LAT: -', 'Laterality: ____',
-# or its EHR pick list left unresolved ('Side: {Right/Left:31877}')
+# what a form's field holds when left empty: nothing, 'N/A', '***', '[ ]', '____', '-', '--',
+# or an EHR pick list left unresolved ('{Right/Left:31877}')
+BLANK_VALUE = r"(?:$|\[[ \t]*\]|_{2,}|\*{3}|n/?a\b|-{2,}|-[ \t]*(?:$|\|)|\{[^}\n]*\})"
+# a side field left empty anywhere in the note: 'Lesion2.Laterality:', 'Side: [ ]', 'LAT: -'
 BLANK_SIDE = re.compile(
-    r"\b(?:laterality|side|lat)[ \t]*[:=][ \t]*"
-    r"(?:$|\[[ \t]*\]|_{2,}|-[ \t]*(?:$|\|)|\{[^}\n]*\})",
-    re.IGNORECASE | re.MULTILINE,
+    r"\b(?:laterality|side|lat)[ \t]*[:=][ \t]*" + BLANK_VALUE, re.IGNORECASE | re.MULTILINE
 )
 
 

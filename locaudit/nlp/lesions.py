@@ -93,10 +93,9 @@ PICKED_FIELD = re.compile(
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
 BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
-# a side field left blank ('Side: ___', 'Laterality: N/A', 'Side: [ ]', 'Side: {Right/Left}')
+# a lesion block's side field left blank ('Side: ___', 'Laterality: N/A', 'Side: {Right/Left}')
 BLOCK_SIDE_BLANK = re.compile(
-    r"\s*(?:side|laterality|breast)\s*:\s*(?:_{2,}|\*{3}|\[\s*\]|\{[^}\n]*\}|n/?a\b|-{2,}|$)",
-    re.IGNORECASE,
+    r"\s*(?:side|laterality|breast)\s*:\s*" + fills.BLANK_VALUE, re.IGNORECASE
 )
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 EARLIER = "session.unclear.earlier."  # concept ids of a device placed earlier, sitting unsaid
@@ -250,23 +249,23 @@ class LesionBuilder:
             sent_span = _trim(sent)
             words = set(lowers[sent.start : sent.end])
             unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
-            if any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found):
-                # 'Site 1 was localized ... earlier today by Dr. Whitaker (see separate
-                # report)': another report of today, whose sitting is open (GUIDELINES)
-                found = [m for m in found if not m.rule.startswith(REPORTED_ELSEWHERE)]
             if unsettled and words & SIDE_WORDS:
                 # 'The laterality of lesion 2 is under review': that lesion's side is open, not
                 # the session
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
                 found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
+            said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
+            if said_earlier:
+                # 'Site 1 was localized ... earlier today by Dr. Whitaker (see separate
+                # report)': another report of today, whose sitting is open (GUIDELINES)
+                found = [m for m in found if not m.rule.startswith(REPORTED_ELSEWHERE)]
             # 'Right 10:00 ...: 7 cm wire ... This wire was placed on 07/21/2025 by Dr.
             # Rosenthal, not today as originally dictated.': that lesion is another session's
             back = focus.get("clock") if _refers_back(found, lowers) else None
             retracted_clocks.extend(self._session_facts(facts, found, sent_span, section, back))
             if section not in ("comparison", "plan", "consult"):
                 _list_places(found, listed)
-            said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
             if said_earlier and (
                 section == "history"
                 # ('The right 3:00 site was localized ... earlier today by Dr. Aho (see his

@@ -28,7 +28,10 @@ PLACEABLE = LOCALIZING | {"seed", "other"}
 QUADRANTS = frozenset({"uoq", "uiq", "loq", "liq", "central", "axtail"})  # regions of a breast
 DEVICE_ORDER = list(DEVICE_TYPES)  # the contract's order
 # A lesion mention followed by a unit is a measure: 'calcifications 1 cm anterior'.
-UNITS = frozenset({"cm", "mm", "cms", "centimeters", "millimeters", "o'clock", "gauge", "g"})
+UNITS = frozenset(
+    {"cm", "mm", "cms", "centimeters", "millimeters", "centimetres", "millimetres", "o'clock"}
+    | {"gauge", "g"}
+)
 # Determiners that make a device phrase refer back to a device already known ('the wire').
 DEFINITE = frozenset(
     {"the", "this", "that", "these", "those", "its", "their", "her", "existing", "same", "both"}

@@ -297,17 +297,20 @@ def _row_days(text: str) -> tuple[int, int] | None:
     first date unlike the first row's."""
     for header in _WHEN_HEADER.finditer(text):
         days: list[tuple[tuple[int, int, int], int, int]] = []
-        for line in text[header.end() + 1 :].split("\n"):
-            if line.count("|") < 2:
+        start = header.end() + 1
+        while start < len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            if text.count("|", start, end) < 2:
                 break
-            found = _ROW_DATE.search(line)
+            found = _ROW_DATE.search(text, start, end)
             day = _day(found.group(1)) if found else None
             if found and day is not None:
-                at = text.index(line, header.end()) + found.start(1)
-                days.append((day, at, at + len(found.group(1))))
-        for day, start, end in days[1:]:
+                days.append((day, found.start(1), found.end(1)))
+            start = end + 1
+        for day, begin, stop in days[1:]:
             if day != days[0][0]:
-                return (start, end)
+                return (begin, stop)
     return None
 
 
@@ -324,11 +327,11 @@ def separate_accessions(doc: Doc) -> tuple[int, int] | None:
     STEREO LOC LEFT #1' and 'ACC 551917 ... #2'): with no time or word tying them to one
     sitting, the session is open. The span of the second accession, if any (one per line:
     'Acc: MG26-108509/108510' is one report's)."""
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for match in _ACCESSION.finditer(note_text(doc)):
         value = match.group(1).upper()
         if any(ch.isdigit() for ch in value):
-            seen.setdefault(value, match.start(1))
+            seen.add(value)
             if len(seen) >= 2:
                 return (match.start(1), match.end(1))
     return None
