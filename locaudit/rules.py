@@ -26,6 +26,7 @@ ConceptLabel = Literal[
     "PLACE",  # a placement act: placed, deployed, localization...
     "GUIDANCE",  # value: stereotactic | mammographic | ultrasound | mri | tomosynthesis
     "UNSTATED_GUIDANCE",  # 'under imaging guidance': guided, but by which modality is unsaid
+    "UNSTATED_SIDE",  # '[inaudible] breast', '*** breast': a side left blank
     "LATERALITY",  # value: left | right | bilateral
     "LOCATION",  # clock face, quadrant, depth, distance from nipple
     "LESION",  # value: ordinal "1".."9", or "next" (another/additional lesion)

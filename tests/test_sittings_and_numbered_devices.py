@@ -120,3 +120,37 @@ def test_reflectors_that_were_localized_by_the_console_are_found_not_placed(fact
         "right 2:00 and 10:00 sites.\n"
     )
     assert facts_of(text).lesions == []
+
+
+AT_THEIR_CLIPS = (
+    "LEFT STEREO WIRE LOC x2\n"
+    "Both lesions at 6:00 but separate: (1) anterior, 2 cm FN, IDC; (2) posterior, 8 cm FN, "
+    "ADH. Upright stereo. {placed} Same procedure. No complications.\n"
+)
+
+
+def test_numbered_devices_at_two_named_clips_are_two_placements(facts_of):
+    text = AT_THEIR_CLIPS.format(
+        placed="Wire 1 to anterior ribbon clip, wire 2 to posterior coil clip."
+    )
+    assert len(facts_of(text).lesions) == 2
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_a_seed_named_then_numbered_after_a_colon_is_each_numbered_seed(facts_of):
+    text = (
+        "Exam: Stereotactic Magseed localization, left breast\n"
+        "History: left 2:00 IDC (ribbon clip) and left 5:00 DCIS (coil clip).\n"
+        "Procedure: Prone stereotactic table, a stereo pair for each site, and a Magseed "
+        "deployed: seed 1 at the ribbon clip, seed 2 at the coil clip, 4 cm apart, separate "
+        "lesions. Same session.\n"
+    )
+    assert len(facts_of(text).lesions) == 2
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_one_wire_at_a_clip_said_twice_is_one_placement(facts_of):
+    text = AT_THEIR_CLIPS.format(
+        placed="Wire to the anterior ribbon clip; the wire is at the ribbon clip."
+    )
+    assert len(facts_of(text).lesions) == 1

@@ -56,6 +56,7 @@ LINE_LEAD = re.compile(
     r"[ \t]*(?:(?:\d{1,2}[.)]|[A-Za-z][.)]|[-*\u2022]|\d{3,4}h?[ \t]*\|?)[ \t]*)?"
 )
 NUMBERED = re.compile(r"#?\d|#")  # 'wire 1', 'seed #2'
+SEED_KINDS = frozenset({"seed", "radioactive_seed", "magnetic_seed"})
 DATE_REACH = 20  # tokens at most between a date and the placement it dates
 LICENSE_WINDOW = 18  # tokens at most between a placement act and the device it places
 _GAUGE_OR_CORES = re.compile(r"^(\d{1,2}-?(g|ga|gauge)|x\d{1,2}|\d{1,2}x)$")
@@ -328,7 +329,16 @@ def sentence_events(
             several = max(stated, default=0) or (2 if _plural(devices, found) else 0)
     events = []
     lowers = note_lowers(doc)
-    stretches = None if spread or bracket else _own_stretches(anchors, found)
+    stretches, by_marker = None, False
+    if not (spread or bracket):
+        clocks = [m.start for m in found if m.label == "LOCATION" and m.value == "clock"]
+        stretches = _own_stretches(anchors, clocks)
+        if stretches is None and not clocks:
+            # 'seed 1 at the coil clip, seed 2 ... medial to the X clip': each device's own
+            # clip, as a clock face would be
+            aimed = [m.start for m in found if marker_name(m) is not None]
+            stretches = _own_stretches(anchors, aimed)
+            by_marker = stretches is not None
     for i, (kind, anchor) in enumerate(anchors):
         event = Event(
             kind,
@@ -348,7 +358,15 @@ def sentence_events(
             # (a device after its place has its side there too: '1 R 9:00 ... seed 2 3:00 ...
             # seed' leaves the second without one)
             scoped = ("LOCATION", "LATERALITY") if low < anchor else ("LOCATION",)
-            segment = [m for m in segment if m.label not in scoped or low <= m.start < high]
+            if by_marker:
+                scoped = ("DEVICE",)
+            segment = [
+                m
+                for m in segment
+                if m.label not in scoped
+                or low <= m.start < high
+                or (by_marker and marker_name(m) is None)
+            ]
         moved = [
             m.start for m in found if m.label == "INTERRUPT" and m.affirmed and m.start < anchor
         ]
@@ -362,7 +380,8 @@ def sentence_events(
             m.label == "LOCATION" and m.value == "clock" for m in found if m not in segment
         )
         known = focus
-        if elsewhere:
+        if elsewhere or (by_marker and len(inventory.listed) >= len(anchors)):
+            # (each at its own clip, after the note listed as many places: the clip tells which)
             known = {k: v for k, v in focus.items() if k not in ("clock", "quadrant")}
         owned = (  # an impression's list: '... carcinoma with a hookwire, and the 2 o'clock'
             section in WEAK_SECTIONS
@@ -425,7 +444,12 @@ def _numbered_after_colon(
     ]
     if len(numbered) < 2 or len({d.value for d in numbered}) != 1:
         return []
-    announced = [d for d in devices if d.end <= colon and d.value == numbered[0].value]
+    # ('a Magseed deployed: seed 1 at the coil clip, seed 2 ...': a seed numbered is the seed
+    # named before it)
+    kinds = {numbered[0].value}
+    if numbered[0].value == "seed":
+        kinds |= SEED_KINDS
+    announced = [d for d in devices if d.end <= colon and d.value in kinds]
     if not announced:
         return []
     return [d for d in devices if d not in announced and (d.start < colon or d in numbered)]
@@ -668,6 +692,12 @@ def _spread(
         own = clause(anchors[0][1])
         if any(clause(c.start) != own and clause(c.start) in acts for c in clocks if c in found):
             return []
+        # '2 lesions: 1:00 localized; 5:00 not localized': a place whose own clause denies
+        # the act is not one of the places
+        denied = {
+            clause(m.start) for m in found if m.label == "PLACE" and m.context.status == "negated"
+        } - acts
+        clocks = [c for c in clocks if not (c in found and clause(c.start) in denied)]
     if clocks and clocks[0] in found:
         # 'stereotactic vacuum-assisted biopsy left breast 5:00 and stereotactic wire
         # localization left breast 1:00': a place said just after a biopsy is the biopsy's
@@ -868,7 +898,13 @@ def _attribute(
         own = min(clocks, key=lambda c: abs(c.start - anchor))
         sides = [m for m in sides if min(clocks, key=lambda c: abs(c.start - m.start)) is own]
     side = nearest(sides)
-    if sides_disagree(found, lowers) or (not sides and focus.get("side_conflict")):
+    blank = [m for m in found if m.label == "UNSTATED_SIDE"]
+    if blank and (not side or abs(nearest(blank).start - anchor) < abs(side.start - anchor)):
+        # 'Site 1 right breast 9 o'clock ... site 2 [inaudible] breast 4 o'clock ... second
+        # hookwire': the side said nearest this device is a blank
+        event.side_conflict = True
+        side = None
+    elif sides_disagree(found, lowers) or (not sides and focus.get("side_conflict")):
         # 'Breast / Mama: Left / Derecha': the form's two columns give two sides
         event.side_conflict = True
         side = None
@@ -1177,18 +1213,18 @@ def _aftercare(found: list[Mention]) -> bool:
 
 
 def _own_stretches(
-    anchors: list[tuple[str | None, int]], found: list[Mention]
+    anchors: list[tuple[str | None, int]], clocks: list[int]
 ) -> list[tuple[int, int]] | None:
     """Each device's own stretch of the sentence, where its clock face is. 'wire 1 through the
     X clip at 1:00 and wire 2 through the coil clip at 5:00': each device followed by one clock
     face before the next device, none before the first, owns the stretch from it to the next
     (the nearest clock face would give the second wire the first one's, just before it). '9:00
     coil clip (SCOUT), 11:00 ribbon clip (SCOUT)': each device after one clock face, none after
-    the last, owns the stretch from the device before it. None when neither fits."""
+    the last, owns the stretch from the device before it. None when neither fits. ``clocks``
+    are where the sentence's clock faces start (or the clips each device was aimed at)."""
     starts = [start for _kind, start in anchors]
     if len(starts) < 2 or starts != sorted(set(starts)):
         return None
-    clocks = [m.start for m in found if m.label == "LOCATION" and m.value == "clock"]
     if not any(c < starts[0] for c in clocks):
         stretches = list(zip(starts, [*starts[1:], 1 << 30]))
         if all(sum(low < c < high for c in clocks) == 1 for low, high in stretches):
@@ -1266,4 +1302,7 @@ def _same_place(a: Event, b: Event) -> bool:
         and not (a.marker and b.marker and a.marker != b.marker)
         # 'wire 1 AD 4 cm FN, wire 2 PD 8 cm FN': two distances from the nipple
         and not (a.nipple_cm and b.nipple_cm and abs(a.nipple_cm - b.nipple_cm) >= NIPPLE_APART)
+        # 'seed 1 at the coil clip, seed 2 ... medial to the X clip': a device numbered after
+        # the first is another device
+        and not b.numbered
     )

@@ -355,6 +355,14 @@ class LesionGrouper:
         if apart_in_depth(lesion, event):
             return False
         if (
+            event.numbered
+            and event.marker
+            and lesion.marker
+            and event.marker != lesion.marker
+            and event.sentence in lesion.evidence
+        ):
+            return False  # 'seed 1 at the ribbon clip, seed 2 at the coil clip'
+        if (
             event.clock is not None
             and lesion.clock is not None
             and clock_distance(event.clock, lesion.clock) > self.clock_tolerance

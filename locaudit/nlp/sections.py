@@ -33,6 +33,9 @@ _PARAGRAPH_END = re.compile(
     r"[ \t]*\([^)\n]{1,24}\)[ \t]*:"
     # 'L 11:00: CC appr, stereo pair, 20g wire': a line opening with a side and a clock face
     r"|(?i:[LR]|left|right|lt|rt)\.?[ \t]+\d{1,2}(?::\d{2})?[ \t]*(?i:o'clock)?[ \t]*:"
+    # 'Procedure consent time out prone stereotactic table ...': a heading dictated without
+    # its colon
+    r"|(?i:procedure|technique|findings|impression)[ \t]+(?=[a-z])"
     r"|(?i:prone|upright|pt prone|patient prone|consent|time-?out|scout"
     r"|after (?:informed |written |verbal )?consent)\b"  # (a line dictated without stops)
     # a timed log's first line ('09:40 consent signed; 09:48 time-out.')
