@@ -94,3 +94,92 @@ def test_an_impression_place_said_localized_is_a_lesion(facts_of):
         result="localized",
     )
     assert sorted(les.clock for les in facts_of(text).lesions) == [1.0, 5.0]
+
+
+def test_it_was_withdrawn_after_the_wire_was_named_and_not_replaced_removes_it(facts_of):
+    text = REMOVED.format(
+        told="Addendum: on the post-procedure views the 12:00 wire was found 3 cm deep to the "
+        "clip. It was withdrawn in the procedure room. After discussion with the surgeon it was "
+        "not replaced."
+    )
+    assert [les.clock for les in facts_of(text).lesions] == [9.0]
+
+
+def test_it_was_withdrawn_and_replaced_keeps_the_lesion(facts_of):
+    text = REMOVED.format(
+        told="Addendum: on the post-procedure views the 12:00 wire was found 3 cm deep to the "
+        "clip. It was withdrawn and a replacement wire was placed at the clip."
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [0.0, 9.0]
+
+
+TIMES = (
+    "Procedure: Stereotactic wire localization, RIGHT breast, two lesions (pre-op, OR {time} "
+    "today)\n"
+    "Right 10:00 and right 2:00, separate biopsy-proven sites. Prone stereotactic table, each "
+    "clip on its own stereo pair; a 9 cm hookwire deployed at each.\n"
+    "Wire 1 (R 10:00): at the ribbon clip. Wire 2 (R 2:00): at the coil clip.\n"
+    "Impression: Stereotactic wire localization x2, right breast, single session.\n"
+)
+
+
+def test_an_operating_room_time_is_no_clock_face(facts_of):
+    assert sorted(les.clock for les in facts_of(TIMES.format(time="10:30")).lesions) == [2.0, 10.0]
+    assert locaudit.assess(TIMES.format(time="10:30")).verdict == "supported"
+
+
+def test_two_places_joined_by_or_are_both_clock_faces(facts_of):
+    text = "History: right 2:00 or 3:00 calcifications.\n" + TIMES.format(time="at noon")
+    clocks = [m for m in facts_of(text).lesions]
+    assert len(clocks) == 2
+
+
+def test_an_mri_receiver_coil_is_no_coil_marker_nor_a_grid(facts_of):
+    text = (
+        "PROCEDURES (one visit): stereotactic Magseed localization, right breast 8:00; "
+        "MRI-guided Magseed localization, left breast 12:00.\n"
+        "Right 8:00: prone stereotactic table, stereo pair, Magseed deployed at the ribbon clip.\n"
+        "The patient was then taken to the MRI suite. Left breast in the grid coil; after "
+        "gadolinium, a Magseed was deployed at the 12:00 clip under MRI guidance.\n"
+    )
+    left = [les for les in facts_of(text).lesions if les.laterality == "left"]
+    assert [les.guidance for les in left] == ["mri"]
+    assert all(les.marker != "coil" for les in left)
+
+
+EARLIER = (
+    "PROCEDURE: Stereotactic wire localization, right breast 8:00.\n\n"
+    "HISTORY: Right breast multifocal IDC, two sites (8:00 and 11:00), lumpectomy this\n"
+    "afternoon. A wire at the right 11:00 site was placed {when} by Dr. Reinholt before his "
+    "shift\nended; I was asked to complete the 8:00 site.\n\n"
+    "PROCEDURE: After consent and time-out the patient was positioned prone on the "
+    "stereotactic table.\nLateral approach, scout and stereo pair targeting the coil clip at "
+    "8:00. A 20-gauge\n9 cm hookwire was deployed 3 mm beyond the clip.\n\n"
+    "Post-procedure CC/ML right mammogram: the new 8:00 wire traverses the coil clip. The "
+    "11:00 wire is\nalso seen at the ribbon clip.\n\n"
+    "IMPRESSION: Stereotactic wire localization right breast 8:00. Second wire at 11:00 as "
+    "above.\n"
+)
+
+
+def test_a_wire_placed_earlier_today_by_another_radiologist_leaves_the_sitting_open():
+    record = locaudit.assess(EARLIER.format(when="earlier today"))
+    assert len(record.lesions) == 2
+    assert record.same_session is None
+    assert record.verdict == "needs_review"
+
+
+def test_a_wire_placed_yesterday_is_another_session():
+    assert locaudit.assess(EARLIER.format(when="yesterday")).verdict == "not_supported"
+
+
+def test_a_side_wrapped_before_its_clock_face_stays_with_it(nlp):
+    text = (
+        "IMPRESSION: Localization of two separate lesions, left 1:00 and left\n5:00, one session.\n"
+    )
+    assert len(list(nlp(text).sents)) == 1
+
+
+def test_a_side_field_ends_its_line(nlp):
+    text = "Side: left\n10:15 time-out performed.\n"
+    assert len(list(nlp(text).sents)) == 2

@@ -601,8 +601,11 @@ class LesionBuilder:
                 ],
             )
         )
-        if any(e.section in BODY_SECTIONS and e.device for e in events):
+        if told_earlier and any(e.section in BODY_SECTIONS and e.device for e in events):
             events.extend(told_earlier)  # (beside a placement of this report's own only)
+            # 'A wire at the right 11:00 site was placed earlier today by Dr. Reinholt': whether
+            # that was this sitting is open (GUIDELINES)
+            facts.session_unclear.append(told_earlier[0].sentence)
         if stamp is not None:  # 'reflector deployed 13:35' after 'End 08:20'
             facts.session_unclear.append(stamp)
             facts.session_stamped = True
@@ -1191,6 +1194,10 @@ def _removed_from(
             subject in ("it", "they") and any(d.end < gone.start for d in devices)
         )
         if not said:
+            if terse and subject == "it" and not any(m.label == "DEVICE" for m in found):
+                # '... the 7:00 wire was found 3 cm deep to the coil clip. It was withdrawn in
+                # the procedure room. ... it was not replaced': the device said just before
+                return focus.get("label") or focus.get("clock")
             continue
         if any(m.label == "PLACE" and m.affirmed and m.start > gone.end for m in found):
             continue  # '... this wire was withdrawn and a repeat hookwire was placed',

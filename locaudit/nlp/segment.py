@@ -82,6 +82,21 @@ def _place_goes_on(prev_word: Token, nxt: Token) -> bool:
     return nxt.text[:1].isdigit() and prev_word.lower_ in _BEFORE_PLACE
 
 
+_SIDES = frozenset({"left", "right"})
+_CLOCK = re.compile(r"(?:1[0-2]|[1-9])(?::[0-5]\d)?")
+
+
+def _side_goes_on(doc: Doc, prev_word: Token, nxt: Token) -> bool:
+    """Does a line that stops on a side in lower case go on with its clock face ('two separate
+    lesions, left 1:00 and left\n5:00, one session')? Not a field's value ('Side: left')."""
+    return (
+        prev_word.text in _SIDES
+        and _CLOCK.fullmatch(nxt.text) is not None
+        and prev_word.i > 0
+        and doc[prev_word.i - 1].text not in (":", "=")
+    )
+
+
 class Segmenter:
     """Sets ``Token.is_sent_start`` from punctuation and line layout."""
 
@@ -124,6 +139,7 @@ class Segmenter:
                                 and prev_word.lower_ in _OPEN_ENDS
                                 and (nxt.is_alpha or _place_goes_on(prev_word, nxt))
                             )
+                            or _side_goes_on(doc, prev_word, nxt)
                         )
                     )
                     if not wrapped:
