@@ -183,3 +183,39 @@ def test_a_side_wrapped_before_its_clock_face_stays_with_it(nlp):
 def test_a_side_field_ends_its_line(nlp):
     text = "Side: left\n10:15 time-out performed.\n"
     assert len(list(nlp(text).sents)) == 2
+
+
+NUMBERED_SITES = (
+    "STEREO NL R BREAST X2 - Dr. Ashworth\n"
+    "Hx: R 10:00 calcs (DCIS) + separate R 2:00 IDC w/ coil clip.\n"
+    "Prone stereo. #1 10:00 6cm FN, calcs, sup approach. #2 2:00 4cm FN, coil clip, med "
+    "approach. {devices}, stereo pair each.\n"
+    "Post films: wires at #1 and #2 targets, hooks OK.\n"
+)
+
+
+def test_devices_counted_after_the_sites_listed_are_one_at_each(facts_of):
+    text = NUMBERED_SITES.format(devices="20g Kopans x2")
+    assert sorted(les.clock for les in facts_of(text).lesions) == [2.0, 10.0]
+    assert locaudit.assess(text).verdict == "supported"
+
+
+def test_one_device_after_the_sites_listed_is_not_spread(facts_of):
+    text = NUMBERED_SITES.format(devices="One 20g Kopans wire")
+    assert len(facts_of(text).lesions) == 1
+
+
+def test_a_signature_time_before_a_colon_is_no_afternoon_heading():
+    text = (
+        "Procedure: Stereotactic LOCalizer tag placement, left breast, 2 lesions\n"
+        "Description: Prone stereotactic table. The left 1:00 lesion (ribbon clip) was targeted "
+        "with a stereo pair and a LOCalizer tag deployed. The separate left 5:00 lesion (coil "
+        "clip), 6 cm away: new stereo pair, a second tag deployed at the clip. Both placed this "
+        "session.\n"
+        "Impression: Stereotactic tag localization x2, left breast 1:00 and 5:00.\n"
+        "Attestation signed by A. Bhattacharjee, MD at 4/23/2025 1:15 PM: I was present for the "
+        "entire procedure.\n"
+    )
+    record = locaudit.assess(text)
+    assert record.same_session is True
+    assert record.verdict == "supported"

@@ -298,7 +298,7 @@ def sentence_events(
     another = [_another(doc, start) for _kind, start in anchors]
     numbered = [_numbered(doc, start) for _kind, start in anchors]
     spread = _respectively(doc, sent_span, anchors, found) or _spread(
-        doc, sent_span, anchors, devices, found, focus, bracket, labels_seen,
+        doc, sent_span, anchors, devices, found, focus, bracket, labels_seen, section,
         inventory or Inventory(),
     )  # fmt: skip
     shared_place = (
@@ -650,6 +650,7 @@ def _spread(
     focus: dict,
     bracket: bool,
     labels_seen: int,
+    section: str,
     inventory: Inventory,
 ) -> list[dict]:
     """One plural placement over several lesions is one event per lesion: per clock face
@@ -766,7 +767,18 @@ def _spread(
         # 'A) 10:00 ... B) 12:00 ...' above, then 'I-125 seeds ..., one per site': one device
         # at each place the note listed
         count = len(listed)
-    if every and count >= 2 and len(listed) == count:
+    # '#1 10:00 ... #2 2:00 ... 20g Kopans x2, stereo pair each', 'EXAM: Stereotactic
+    # localization, 3 lesions' over three places listed: the sentence counts as many as the
+    # note listed, and names no clock face of its own (nor restates lesion blocks)
+    restated = section not in BODY_SECTIONS and inventory.labels_named > 0
+    own_clocks = any(m.label == "LOCATION" and m.value == "clock" for m in found)
+    counted_here = (
+        not restated
+        and not own_clocks
+        and len(values) <= 1
+        and any((count_value(m.text) or 0) == count for m in found if m.label == "COUNT")
+    )
+    if (every or counted_here) and count >= 2 and len(listed) == count:
         # 'Sites: #1 9:00 ... #2 12:00 ... A Magseed was deployed at each of the two sites':
         # as many places listed before as the lesions counted, one device at each
         anchors[:] = anchors * count
