@@ -219,3 +219,64 @@ def test_a_signature_time_before_a_colon_is_no_afternoon_heading():
     record = locaudit.assess(text)
     assert record.same_session is True
     assert record.verdict == "supported"
+
+
+def test_a_hash_number_before_a_side_labels_its_lesion(facts_of):
+    text = (
+        "STEREO SCOUT LOC RT x2\n"
+        "Hx: R 9:00 ant IDC (3 cm FN, cylinder clip) and R 9:00 post papilloma (10 cm FN, coil "
+        "clip) - 2 distinct lesions 7 cm apart, NOT one lesion.\n"
+        "Prone stereo.\n"
+        "{a} R 9:00 ant: SCOUT reflector at cylinder clip.\n"
+        "{b} R 9:00 post: SCOUT reflector at coil clip.\n"
+        "IMP: stereo SCOUT loc of 2 separate R 9:00 lesions (ant/post), one session.\n"
+    )
+    assert len(facts_of(text.format(a="#1", b="#2")).lesions) == 2
+    assert locaudit.assess(text.format(a="#1", b="#2")).verdict == "supported"
+
+
+def test_a_device_number_before_a_colon_is_no_lesion_label(nlp):
+    doc = nlp("Magseed #1: R 9:00 at the clip.\n")
+    assert not [span for span in doc.spans["locaudit_concepts"] if span.label_ == "LESION"]
+
+
+CUSTODY = (
+    "RADIATION SAFETY - I-125 SEED CHAIN OF CUSTODY\n"
+    "Seeds received: 3. Seeds implanted: 2. Seeds returned unused: 1.\n\n"
+    "{heading}\n"
+    "Stereotactic radioactive seed localization, left breast, 2 lesions.\n"
+    "Left 3:00 IDC (HydroMARK clip); separate left 11:00 IDC (ribbon clip). Prone stereotactic "
+    "table. For each lesion a scout and stereo pair were obtained and a needle advanced: seed 1 "
+    "at the 3:00 HydroMARK clip, seed 2 at the 11:00 ribbon clip.\n"
+    "IMPRESSION: Stereotactic I-125 seed localization of two separate left breast lesions.\n"
+)
+
+
+def test_a_procedure_report_under_a_custody_form_is_the_body():
+    assert locaudit.assess(CUSTODY.format(heading="PROCEDURE REPORT")).verdict == "supported"
+
+
+def test_a_custody_form_alone_places_nothing_today():
+    text = CUSTODY.format(heading="Seeds implanted on 03/10 per the attached log.")
+    assert locaudit.assess(text).verdict != "supported"
+
+
+PROCEDURES = (
+    "{heading}\n"
+    "1. Stereotactic radioactive seed localization, right breast, two known cancers (10:00 and "
+    "12:00)\n"
+    "2. Stereotactic vacuum-assisted biopsy, right breast 6:00, with clip placement\n\n"
+    "DESCRIPTION: Prone stereotactic table. The 10:00 coil clip was targeted with a stereo pair "
+    "and an I-125 seed deployed. The 12:00 ribbon clip was then targeted on a new stereo pair "
+    "and a second I-125 seed deployed. These are separate lesions 4 cm apart. The 6:00 "
+    "calcifications were then biopsied (9G, 8 cores) and a clip was placed at the biopsy site.\n"
+)
+
+
+def test_a_list_of_procedures_performed_is_their_titles(facts_of):
+    lesions = facts_of(PROCEDURES.format(heading="PROCEDURES:")).lesions
+    assert sorted((les.clock, les.laterality) for les in lesions) == [
+        (0.0, "right"),
+        (6.0, "right"),
+        (10.0, "right"),
+    ]
