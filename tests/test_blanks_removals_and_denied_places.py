@@ -280,3 +280,65 @@ def test_a_list_of_procedures_performed_is_their_titles(facts_of):
         (6.0, "right"),
         (10.0, "right"),
     ]
+
+
+PASTED = (
+    "-------------------------------------------------------------\n"
+    "Accession RC25-08841   MAMMO STEREO LOC RIGHT 1ST LESION\n"
+    "Patient: TENNEY, CAROL   Exam date: 04/30/2025\n"
+    "Right 11:00 coil clip targeted on prone stereotactic table with stereo pair. Hookwire "
+    "placed, tip at clip.\n"
+    "IMPRESSION: Stereotactic wire localization right 11:00.\n"
+    "-------------------------------------------------------------\n"
+    "{second}\n"
+    "Patient: TENNEY, CAROL   Exam date: 04/30/2025\n"
+    "Right 6:00 ribbon clip targeted on prone stereotactic table with stereo pair. Hookwire "
+    "placed, tip 2 mm from clip.\n"
+    "IMPRESSION: Stereotactic wire localization right 6:00.\n"
+)
+
+
+def test_a_second_report_s_accession_line_ends_the_first_impression(facts_of):
+    text = PASTED.format(second="Accession RC25-08847   MAMMO STEREO LOC RIGHT ADDL LESION")
+    assert sorted(les.clock for les in facts_of(text).lesions) == [6.0, 11.0]
+    record = locaudit.assess(text)
+    assert record.same_session is None  # two accessions, no time: the sitting is asked
+    assert record.verdict == "needs_review"
+
+
+NEXT_WEEK = (
+    "PROCEDURE: Consent and time out. Prone stereotactic table.\n"
+    "A. Left 9 o'clock calcifications: stereo pair; 9G vacuum-assisted biopsy, 8 cores; a "
+    "HydroMARK clip was placed at the biopsy site.\n"
+    "B. Left 1 o'clock ribbon clip (a separate lesion): targeted with a stereo pair; a Magseed "
+    "was deployed adjacent to the clip {when}.\n"
+)
+
+
+def test_next_week_s_surgery_does_not_date_today_s_seed(facts_of):
+    text = NEXT_WEEK.format(when="for next week's lumpectomy")
+    assert sorted(les.clock for les in facts_of(text).lesions) == [1.0, 9.0]
+
+
+def test_a_seed_deployed_next_week_is_not_today_s(facts_of):
+    text = NEXT_WEEK.format(when="next week")
+    assert [les.clock for les in facts_of(text).lesions] == [9.0]
+
+
+HEDGED = (
+    "STEREO WIRE LOC, RIGHT\n"
+    "Indication: Right UOQ calcifications (DCIS) at 10:00.\n"
+    "Prone stereotactic. First wire at the ribbon clip within the main calcification group. A "
+    "second wire was placed 2 cm posterior at 10:30, at a smaller cluster that {what}; stereo "
+    "pair for each.\n"
+)
+
+
+def test_either_the_extent_of_the_same_group_or_a_separate_group_is_asked():
+    what = "appears to be either the posterior extent of the same group or a separate group"
+    assert locaudit.assess(HEDGED.format(what=what)).verdict == "needs_review"
+
+
+def test_the_extent_of_the_same_group_said_plainly_is_one_lesion():
+    what = "is the posterior extent of the same group; the two wires bracket it"
+    assert locaudit.assess(HEDGED.format(what=what)).verdict == "not_supported"
