@@ -342,3 +342,40 @@ def test_either_the_extent_of_the_same_group_or_a_separate_group_is_asked():
 def test_the_extent_of_the_same_group_said_plainly_is_one_lesion():
     what = "is the posterior extent of the same group; the two wires bracket it"
     assert locaudit.assess(HEDGED.format(what=what)).verdict == "not_supported"
+
+
+BLOCKS = (
+    "Procedure: Pre-operative wire localization, left breast\n"
+    "Number of lesions: 2\n\n"
+    "LESION 1\n  Laterality: Left\n  Location: 1 o'clock, 7 cm FN\n"
+    "  Guidance: Stereotactic (prone table, scout and stereo pair)\n"
+    "  Device: 20G hookwire, 9 cm\n\n"
+    "LESION 2\n  Laterality: Left\n  Location: 4 o'clock, 4 cm FN\n"
+    "  Guidance: {second} (mass not seen on the stereotactic scout; patient moved supine)\n"
+    "  Device: 20G hookwire, 5 cm\n\n"
+    "IMPRESSION: Left breast wire localization x2: lesion 1 stereotactic, lesion 2 {said}.\n"
+)
+
+
+def test_an_impression_gives_each_labelled_lesion_the_guidance_after_its_label():
+    record = locaudit.assess(BLOCKS.format(second="Ultrasound", said="ultrasound-guided"))
+    assert [les.guidance for les in record.lesions] == ["stereotactic", "ultrasound"]
+    assert record.verdict == "not_supported"
+
+
+def test_an_impression_that_says_both_stereotactic_keeps_both():
+    text = BLOCKS.format(second="Stereotactic", said="stereotactic")
+    record = locaudit.assess(
+        text.replace(" (mass not adequately seen on the stereotactic scout)", "")
+    )
+    assert [les.guidance for les in record.lesions] == ["stereotactic", "stereotactic"]
+    assert record.verdict == "supported"
+
+
+def test_a_tag_id_aside_is_no_second_device(facts_of):
+    text = (
+        "Targets: (1) right 8:00 IDC, cork clip; (2) right 11:00 ILC, separate lesion, coil clip.\n"
+        "For each target a stereotactic pair was obtained. A LOCalizer RFID tag was deployed at "
+        "each site (tag IDs ending 4471 and 4488).\n"
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [8.0, 11.0]

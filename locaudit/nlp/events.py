@@ -30,6 +30,7 @@ from locaudit.nlp.mentions import (
     depth_of,
     finding_kind,
     gap,
+    lesion_number,
     marker_name,
     nipple_cm,
     real_guides,
@@ -403,6 +404,9 @@ def sentence_events(
             for key, value in told.items():
                 setattr(event, key, value)
             event.label_from_focus = False
+            own = _labelled_guide(found, told.get("label"))
+            if own is not None:  # 'x2: lesion 1 stereotactic, lesion 2 ultrasound-guided'
+                event.guidance, event.guidance_span = own.value, own.span
         elif several >= 2 and any(m.label == "PLACE" and m.affirmed for m in found):
             event.several = several
         if shared_place:
@@ -799,6 +803,20 @@ def _spread(
         # every lesion was done, a summary the lesions below fill from (no lesion of its own)
         return [{"section": "summary"}]
     return []
+
+
+def _labelled_guide(found: list[Mention], label: int | None) -> Mention | None:
+    """The guidance said after a lesion's own label, before the next label, when the sentence
+    names several ('wire localization x2: lesion 1 stereotactic, lesion 2 ultrasound-guided')."""
+    labels = [m for m in found if m.label == "LESION" and lesion_number(m.text) is not None]
+    mine = [m for m in labels if lesion_number(m.text) == label]
+    if label is None or len(labels) < 2 or not mine:
+        return None
+    after = [m.start for m in labels if m.start > mine[0].start]
+    end = min(after, default=1 << 30)
+    guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
+    own = [g for g in real_guides(guides) if mine[0].end <= g.start < end]
+    return own[0] if own else None
 
 
 def _firsts_of(clocks: list[Mention], values: list[float]) -> list[Mention]:
