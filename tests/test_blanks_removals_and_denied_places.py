@@ -379,3 +379,92 @@ def test_a_tag_id_aside_is_no_second_device(facts_of):
         "each site (tag IDs ending 4471 and 4488).\n"
     )
     assert sorted(les.clock for les in facts_of(text).lesions) == [8.0, 11.0]
+
+
+TERSE_BIOPSY = (
+    "Stereo VAB R breast x2, prone.\n"
+    "A) R 10:00, fine pleomorphic calcs. {a} Ribbon clip placed.\n"
+    "B) R 2:00, separate group amorphous calcs. {b} Coil clip placed.\n"
+    "Post CC/ML: clips at A and B, no migration.\n"
+)
+
+
+def test_cores_by_gauge_and_a_specimen_radiograph_make_each_clip_a_biopsy_marker():
+    record = locaudit.assess(
+        TERSE_BIOPSY.format(a="9G x9. Spec rad + calcs.", b="9G x8. Spec rad + calcs.")
+    )
+    assert [les.purpose for les in record.lesions] == ["biopsy_marker", "biopsy_marker"]
+    assert record.verdict == "not_supported"
+
+
+def test_a_wire_s_gauge_is_no_biopsy(facts_of):
+    text = (
+        "Stereotactic wire localization, right breast x2, prone.\n"
+        "A) R 10:00 ribbon clip: 20 G 9 cm hookwire placed at the clip.\n"
+        "B) R 2:00 coil clip, separate lesion: 20 G 9 cm hookwire placed at the clip.\n"
+    )
+    assert [les.purpose for les in facts_of(text).lesions] == ["localization", "localization"]
+
+
+WORKSHEET = (
+    "EXAM: STEREO NL x2\n"
+    "INDIC: R 10:00 IDC (coil clip); 2nd site 6:00 ADH (ribbon clip).\n"
+    "TECH: prone, scout/+-15 each, lido.\n"
+    "LESION DETAIL:\n"
+    " #1 R 10:00 MD 6 cm FN, coil clip. 9 cm wire, tip at clip.\n"
+    " #2 6:00 PD 8 cm FN, ribbon clip. 9 cm wire, thick seg at clip. Separate site.\n"
+    "IMP: Stereo NL x2, one sitting.\n\n"
+    "TECH WORKSHEET (K. Lehtonen RT):\n"
+    " Lesion 1 - RIGHT 10:00 - coil - 9 cm wire\n"
+    " Lesion 2 - {side} 6:00 - ribbon - 9 cm wire\n"
+)
+
+
+def test_a_technologist_s_worksheet_does_not_give_the_report_s_lesion_its_side():
+    record = locaudit.assess(WORKSHEET.format(side="LEFT"))
+    assert [les.laterality for les in record.lesions] == ["right", None]
+    assert record.verdict == "needs_review"
+
+
+HEDGED_COUNT = (
+    "IMPRESSION: Two SAVI SCOUT reflectors placed under stereotactic guidance in the LEFT breast "
+    "at 10:00 and 11:00. {said}\n"
+    "Technique: Prone stereotactic table; scout and stereo pair for each reflector.\n"
+    " Reflector 1: left 10:00, 5 cm FN, at the ribbon clip.\n"
+    " Reflector 2: left 11:00, 6 cm FN, at the calcifications 2.2 cm from the clip.\n"
+)
+
+
+def test_two_groups_or_one_group_with_a_gap_is_asked():
+    said = "These may represent two separate groups of calcifications or one group with a gap."
+    assert locaudit.assess(HEDGED_COUNT.format(said=said)).verdict == "needs_review"
+
+
+def test_two_separate_groups_said_plainly_are_two_lesions():
+    said = "These are two separate groups of calcifications, separately biopsied."
+    assert locaudit.assess(HEDGED_COUNT.format(said=said)).verdict == "supported"
+
+
+SIDE_DOUBT = (
+    "Procedure: Prone stereotactic table. The left 2 o'clock coil clip was targeted with a stereo "
+    "pair and a 9 cm hook wire was placed. The patient was repositioned and the right breast 6 "
+    "o'clock ribbon clip was targeted with a new stereo pair, and a second 9 cm hook wire was "
+    "placed.\n"
+    "Impression: Stereotactic hook wire localization, left 2 o'clock and right 6 o'clock, same "
+    "session.\n\n"
+    "Addendum: The side of the 6 o'clock site as dictated (right) conflicts with the surgical "
+    "order, which lists the left breast 6 o'clock. {then}\n"
+)
+
+
+def test_an_addendum_unable_to_confirm_a_clock_face_s_side_leaves_it_open():
+    then = "I am unable to confirm the side from the saved images."
+    record = locaudit.assess(SIDE_DOUBT.format(then=then))
+    assert [les.laterality for les in record.lesions] == ["left", None]
+    assert record.verdict == "needs_review"
+
+
+def test_an_addendum_that_corrects_the_side_settles_it():
+    then = "Correction: the 6 o'clock site is in the left breast."
+    record = locaudit.assess(SIDE_DOUBT.format(then=then))
+    assert [les.laterality for les in record.lesions] == ["left", "left"]

@@ -121,6 +121,7 @@ class Walked:
     one_amended: bool  # an addendum says the devices mark one lesion
     interrupted: bool  # equipment failed or the room changed mid-session
     side_doubts: set[int | None]  # labels whose side an addendum leaves open
+    side_doubt_clocks: list[float]  # ... and the clock faces, for lesions named by place
     # guidance fields of a labelled lesion's block said after its device line ('Lesion 2 /
     # Device: Magseed / Guidance: Stereo + tomo')
     block_guides: list[tuple[int, Mention]]
@@ -197,6 +198,7 @@ class LesionBuilder:
         scoped_sides: set[tuple[int, int]] = set()
         acted = denied = one_amended = interrupted = False
         side_doubts: set[int | None] = set()  # labels whose side an addendum leaves open
+        side_doubt_clocks: list[float] = []
         amendments: list[fills.Amendment] = []  # what addenda say of a named lesion
         block_guides: list[tuple[int, Mention]] = []
         correcting = False  # an addendum has said it corrects the report
@@ -254,6 +256,10 @@ class LesionBuilder:
                 # the session
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
+                if not named and focus.get("label") is None and focus.get("clock") is not None:
+                    # '... which list the left breast 6 o'clock. I am unable to confirm the
+                    # side ...': the side of the lesion the addendum spoke of
+                    side_doubt_clocks.append(focus["clock"])
                 found = [m for m in found if not (m.label == "SESSION" and m.value == "unclear")]
             said_earlier = any(m.label == "SESSION" and m.rule.startswith(EARLIER) for m in found)
             if said_earlier:
@@ -628,7 +634,7 @@ class LesionBuilder:
             walked = Walked(
                 events, amendments, retracted, retracted_clocks, withdrawn, side_amended,
                 stated_sides, scoped_guides, scoped_sides, acted, denied, one_amended,
-                interrupted, side_doubts, block_guides, labels_named,
+                interrupted, side_doubts, side_doubt_clocks, block_guides, labels_named,
             )  # fmt: skip
             facts.lesions = self._lesions(doc, facts, mentions, sections, by_sentence, walked)
             second = timing.other_service_date(doc)
@@ -750,7 +756,10 @@ class LesionBuilder:
         if not w.side_amended:
             _side_conflicts(lesions, w.stated_sides)
         for lesion in lesions:
-            if lesion.label is not None and lesion.label in w.side_doubts:
+            doubted_place = lesion.clock is not None and any(
+                clock_distance(lesion.clock, c) < 0.5 for c in w.side_doubt_clocks
+            )
+            if (lesion.label is not None and lesion.label in w.side_doubts) or doubted_place:
                 lesion.laterality = None
         return lesions
 

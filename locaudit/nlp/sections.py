@@ -174,6 +174,23 @@ def _targets_listed(text: str, marks: list[tuple[int, str]]) -> list[tuple[int, 
     return out
 
 
+def _blocks_in_logs(text: str, marks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """'TECH WORKSHEET:\n Lesion 1 - RIGHT 10:00 - coil - 9 cm wire\n Lesion 2 - LEFT 6:00 ...':
+    lesion lines under a technologist's log or worksheet are the log's, not the report's
+    lesion blocks."""
+    out: list[tuple[int, str]] = []
+    for start, name in marks:
+        if (
+            name == "procedure"
+            and out
+            and out[-1][1] == "ancillary"
+            and _BLOCK_HEADING.match(text, start)
+        ):
+            continue  # (the log goes on)
+        out.append((start, name))
+    return out
+
+
 def _ancillary(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """An exported record's technologist log, nursing notes, supply log and vitals are ancillary
     only beside a radiologist's report of its own; without one they are the documentation (the
@@ -229,7 +246,7 @@ class Sections:
                 titles.add(line.strip())
             found.append((match.start(), name))
         marks: list[tuple[int, str]] = []
-        for start, name in _targets_listed(text, found):
+        for start, name in _blocks_in_logs(text, _targets_listed(text, found)):
             if (
                 marks
                 and marks[-1][1] == name
