@@ -468,3 +468,45 @@ def test_an_addendum_that_corrects_the_side_settles_it():
     then = "Correction: the 6 o'clock site is in the left breast."
     record = locaudit.assess(SIDE_DOUBT.format(then=then))
     assert [les.laterality for les in record.lesions] == ["left", "left"]
+
+
+TARGETS = (
+    "Stereotactic I-125 seed localization, left breast, two lesions.\n"
+    "The first target was the biopsy-proven IDC at left 2:00, 6 cm from the nipple, {first} "
+    "coil clip. The second target was a separately biopsied IDC at left 10:00, 4 cm from the "
+    "nipple, marked with a wing clip. With the patient prone, each target was localized with a "
+    "stereo pair and an I-125 seed.\n"
+)
+
+
+def test_a_finding_described_as_marked_with_its_clip_places_no_clip(facts_of):
+    lesions = facts_of(TARGETS.format(first="marked with a")).lesions
+    assert all(les.devices == ["radioactive_seed"] for les in lesions)
+    assert locaudit.assess(TARGETS.format(first="marked with a")).verdict == "supported"
+
+
+def test_a_biopsy_site_marked_with_a_clip_today_is_a_clip_placed(facts_of):
+    text = (
+        "Stereotactic vacuum-assisted biopsy of the left 2:00 calcifications, 9G, 8 cores. The "
+        "biopsy site was marked with a coil clip.\n"
+    )
+    assert [les.devices for les in facts_of(text).lesions] == [["clip"]]
+
+
+BILATERAL = (
+    "Today she was placed prone on the stereotactic table. The right breast was addressed first: "
+    "scout and stereo pair images targeted the cylinder clip at 11 o'clock and an I-125 seed was "
+    "deployed. She was then repositioned on the same table {how}, and the left breast was imaged "
+    "from a mediolateral approach. The wing clip at 2 o'clock was targeted stereotactically and "
+    "a second I-125 seed was deployed.\n"
+)
+
+
+def test_without_getting_up_denies_nothing_after_it(facts_of):
+    lesions = facts_of(BILATERAL.format(how="without getting up")).lesions
+    assert [les.laterality for les in lesions] == ["right", "left"]
+
+
+def test_a_side_said_plainly_after_repositioning_is_that_lesion_s(facts_of):
+    lesions = facts_of(BILATERAL.format(how="with a pillow")).lesions
+    assert [les.laterality for les in lesions] == ["right", "left"]
