@@ -510,3 +510,43 @@ def test_without_getting_up_denies_nothing_after_it(facts_of):
 def test_a_side_said_plainly_after_repositioning_is_that_lesion_s(facts_of):
     lesions = facts_of(BILATERAL.format(how="with a pillow")).lesions
     assert [les.laterality for les in lesions] == ["right", "left"]
+
+
+CARBON = (
+    "EXAM: Stereotactic localization, right breast, two sites\n"
+    "PROCEDURE: Prone stereotactic table. 11:00: stereo pair on the coil clip; 9 cm hookwire "
+    "placed at the clip.\n"
+    "3:00: the residual calcifications, 5 cm from the 11:00 clip, were targeted with their own "
+    "stereo pair and {what}.\n"
+)
+
+
+def test_rather_than_a_second_wire_places_no_wire(facts_of):
+    what = "carbon suspension was injected, leaving a carbon track, rather than a second wire"
+    lesions = facts_of(CARBON.format(what=what)).lesions
+    assert [les.devices for les in lesions] == [["wire"], ["other"]]
+
+
+def test_a_second_wire_said_plainly_is_placed(facts_of):
+    lesions = facts_of(CARBON.format(what="a second wire was placed")).lesions
+    assert [les.devices for les in lesions] == [["wire"], ["wire"]]
+
+
+DATED_LINES = (
+    "EXAM: STEREOTACTIC SCOUT LOCALIZATION, LEFT BREAST x2\n"
+    "DATE OF SERVICE: 04/16/2025\n"
+    "TECHNIQUE: Prone stereotactic table, scout and stereo pairs.\n"
+    "  Lesion 1 - Left 12:00: SCOUT reflector deployed at X clip. 04/16/2025.\n"
+    "  Lesion 2 - Left 4:00, separate: SCOUT reflector deployed at coil clip. {date}.\n"
+    "IMPRESSION: Stereotactic SCOUT localization of two separate left breast lesions.\n"
+)
+
+
+def test_a_lesion_line_ending_with_another_day_leaves_the_sitting_open():
+    record = locaudit.assess(DATED_LINES.format(date="04/17/2025"))
+    assert record.same_session is None
+    assert record.verdict == "needs_review"
+
+
+def test_a_lesion_line_ending_with_the_day_of_service_is_that_sitting():
+    assert locaudit.assess(DATED_LINES.format(date="04/16/2025")).verdict == "supported"

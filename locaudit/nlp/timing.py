@@ -97,6 +97,7 @@ _REPORT_DATE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _LINE_DATE = re.compile(r"[ \t]*(?:\d{1,2}[.)][ \t]+)?" + _DATE_TEXT + r"[ \t]+\d{1,2}:?\d{2}\b")
+_DATE_ENDS_LINE = re.compile(r"[.;,][ \t]*" + _DATE_TEXT + r"\.?[ \t]*$", re.MULTILINE)
 DATE_REACH = 40  # characters at most between such a date and the act after it
 _SERVICE_DATE = re.compile(
     r"\b(?:dos|date of service|date of (?:exam|examination|procedure)|exam date|procedure date"
@@ -373,13 +374,18 @@ def dated_placement(doc: Doc, acts: list[Mention]) -> tuple[int, int] | None:
     for act in acts:
         # a log line opening with its own date ('3. 03/10/2026 08:58 - Lesion 2 ... Magseed
         # deployed') dates the placement on it
-        start, _end = _line_around(text, act.start_char, act.end_char)
+        start, end = _line_around(text, act.start_char, act.end_char)
         logged = _LINE_DATE.match(text, start)
         if logged is not None and (int(logged.group("m")), int(logged.group("d"))) != (
             month,
             day,
         ):
             return (logged.start("m"), logged.end("date"))
+        # '  Lesion 2 - Left 4:00: SCOUT reflector deployed 2 mm from coil clip. 04/17/2025.':
+        # a date standing alone at the end of the act's line dates it
+        ends = _DATE_ENDS_LINE.search(text, act.end_char, end)
+        if ends is not None and (int(ends.group("m")), int(ends.group("d"))) != (month, day):
+            return (ends.start("m"), ends.end("date"))
         after = _DATE_AFTER_ACT.match(text, act.end_char)
         before = _DATE_BEFORE_ACT.search(text, max(0, act.start_char - DATE_REACH), act.start_char)
         for match in (after, before):
