@@ -550,3 +550,11 @@ def test_a_lesion_line_ending_with_another_day_leaves_the_sitting_open():
 
 def test_a_lesion_line_ending_with_the_day_of_service_is_that_sitting():
     assert locaudit.assess(DATED_LINES.format(date="04/16/2025")).verdict == "supported"
+
+
+def test_a_starred_accession_and_date_line_opens_the_next_report(facts_of):
+    text = PASTED.format(second="*** Acc RC25-08847 ***  04/30/2025").replace(
+        "Accession RC25-08841   MAMMO STEREO LOC RIGHT 1ST LESION",
+        "*** Acc RC25-08841 ***  04/30/2025",
+    )
+    assert sorted(les.clock for les in facts_of(text).lesions) == [6.0, 11.0]
