@@ -558,3 +558,72 @@ def test_a_starred_accession_and_date_line_opens_the_next_report(facts_of):
         "*** Acc RC25-08841 ***  04/30/2025",
     )
     assert sorted(les.clock for les in facts_of(text).lesions) == [6.0, 11.0]
+
+
+LEADERS = (
+    "Localization synoptic (BRLOC v2.4)\n"
+    "Lesion 1:\n  Breast ......... RIGHT\n  Site ........... 6:00, 5 cm FN\n"
+    "  Guidance ....... Stereotactic, prone\n  Device ......... Magseed (1)\n"
+    "Lesion 2:\n  Breast ......... LEFT\n  Site ........... 2:00\n"
+    "  Guidance ....... Stereotactic, prone\n  Device ......... {second}\n"
+)
+
+
+def test_a_dotted_device_field_names_the_device_and_its_not_placed_denies_one_lesion():
+    record = locaudit.assess(LEADERS.format(second="not placed today"))
+    assert [(les.laterality, les.devices) for les in record.lesions] == [
+        ("right", ["magnetic_seed"])
+    ]
+    assert record.verdict == "not_supported"
+
+
+def test_two_dotted_device_fields_are_two_placements():
+    assert locaudit.assess(LEADERS.format(second="Magseed (1)")).verdict == "supported"
+
+
+SYNOPTIC = (
+    "LESIONS LOCALIZED: 2 (bilateral)\n\n"
+    "LESION 1\n  Side: Right\n  Location: 7:00, 4 cm FN, {depth}\n"
+    "  Target: biopsy clip (O-ring), IDC\n  Guidance: stereotactic prone\n"
+    "  Device: Magseed x1\n"
+    "LESION 2\n  Side: Left\n  Location: 2:00, 9 cm FN, posterior\n"
+    "  Target: biopsy clip (ribbon), DCIS\n  Guidance: stereotactic prone\n"
+    "  Device: Magseed x1\n"
+)
+
+
+def test_a_depth_ending_a_line_does_not_name_the_next_field_s_lesion(facts_of):
+    lesions = facts_of(SYNOPTIC.format(depth="anterior")).lesions
+    assert [(les.label, les.laterality) for les in lesions] == [(1, "right"), (2, "left")]
+
+
+def test_a_position_named_on_its_own_line_labels_a_lesion(nlp):
+    doc = nlp("Anterior site: left 10:00, ribbon clip.\n")
+    labels = [s for s in doc.spans["locaudit_concepts"] if s.label_ == "LESION"]
+    assert [s.kb_id_ for s in labels] == ["position"]
+
+
+TABLE = (
+    "Lesions localized: 3   Side: LEFT\n\n"
+    "| # | Site | Target | Guidance | Device |\n"
+    "| 1 | L 1:00, 6 cm FN | ribbon clip (DCIS) | Stereotactic prone | SCOUT x1 |\n"
+    "| 2 | L 11:00, 9 cm FN | coil clip (DCIS, separate biopsy) | Stereotactic prone | SCOUT x1 |\n"
+    "| 3 | L 7:00, 4 cm FN | mass with HydroMARK (IDC) | {third} | SCOUT x1 |\n"
+)
+
+
+def test_a_guidance_cell_naming_ultrasound_alone_is_that_lesion_s_guidance(facts_of):
+    lesions = facts_of(TABLE.format(third="Ultrasound")).lesions
+    assert [les.guidance for les in lesions] == ["stereotactic", "stereotactic", "ultrasound"]
+
+
+def test_a_biopsy_field_answered_no_makes_no_biopsy_marker(facts_of):
+    text = (
+        "Guidance: Stereotactic, prone table.\n"
+        "LESION 1\n  Side: Left\n  Location: 12:00\n  Device: Tissue marker clip (cylinder) x1\n"
+        "  Biopsy performed today: {answer}\n"
+    )
+    assert [les.purpose for les in facts_of(text.format(answer="No")).lesions] == ["localization"]
+    assert [les.purpose for les in facts_of(text.format(answer="Yes, 9G x8")).lesions] == [
+        "biopsy_marker"
+    ]

@@ -69,6 +69,13 @@ def _unsaid(doc: Doc, kept: list[Span]) -> list[Span]:
     return [span for i, span in enumerate(kept) if i not in gone] if gone else kept
 
 
+def _split_label(span: Span) -> bool:
+    """A lesion named by its position is named on one line ('Anterior site: ...'); across a
+    line break it is a place's last word and the next field's key ('Location: 7:00, anterior\n
+    Target: biopsy clip')."""
+    return span.label_ == "LESION" and span.kb_id_ == "position" and "\n" in span.text
+
+
 class Concepts:
     def __init__(self, nlp: Language, patterns_dir: str | None = None) -> None:
         register_extensions()
@@ -87,7 +94,7 @@ class Concepts:
         for label, spans in by_label.items():
             for span in filter_spans(spans):
                 covered = all((label, t) in blocked for t in range(span.start, span.end))
-                if not covered:
+                if not covered and not _split_label(span):
                     kept.append(span)
         kept.sort(key=lambda s: (s.start, s.end))
         doc.spans[CONCEPTS_KEY] = _unsaid(doc, kept)

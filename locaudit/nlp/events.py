@@ -1171,6 +1171,7 @@ TARGET_PREPOSITIONS = frozenset(
 
 
 DEVICE_FIELDS = frozenset({"device", "devices", "marker", "markers", "localizer"})
+FIELD_SEPARATOR = re.compile(r":|=|\.{3,}|…+")
 
 
 def _in_device_field(doc: Doc, device: Mention) -> bool:
@@ -1179,7 +1180,8 @@ def _in_device_field(doc: Doc, device: Mention) -> bool:
     clip type: coil')."""
     lowers = note_lowers(doc)
     i = device.start - 1
-    if i < 1 or lowers[i] != ":":
+    # (or a leader of dots: 'Device ......... Magseed (1)')
+    if i < 1 or FIELD_SEPARATOR.fullmatch(lowers[i]) is None:
         return False
     if lowers[i - 1] == "type" and i >= 2:
         return lowers[i - 2] in DEVICE_FIELDS

@@ -92,7 +92,8 @@ PICKED_FIELD = re.compile(
     r"[A-Za-z][A-Za-z ()/]{0,30}:\s*\[[^\]\n]*\](?:\s*[+,;&]\s*\[[^\]\n]*\])*"
 )
 # a field of a lesion's block ('  Result: not placed - vasovagal episode')
-BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}:")
+# a lesion block's field ('Result: not placed', 'Device ......... not placed today')
+BLOCK_FIELD = re.compile(r"\s*[A-Za-z][A-Za-z /()-]{1,24}(?::|\s*\.{3,})")
 # a lesion block's side field left blank ('Side: ___', 'Laterality: N/A', 'Side: {Right/Left}')
 BLOCK_SIDE_BLANK = re.compile(
     r"\s*(?:side|laterality|breast)\s*:\s*" + fills.BLANK_VALUE, re.IGNORECASE
