@@ -627,3 +627,17 @@ def test_a_biopsy_field_answered_no_makes_no_biopsy_marker(facts_of):
     assert [les.purpose for les in facts_of(text.format(answer="Yes, 9G x8")).lesions] == [
         "biopsy_marker"
     ]
+
+
+def test_a_deployed_field_after_the_recorded_end_leaves_the_sitting_open():
+    text = (
+        "Procedure start: 07:40   Procedure end: 08:15\n"
+        "LESION 1\n  Side: Left    Location: 3:00, 5 cm FN\n  Guidance: Stereotactic prone\n"
+        "  Device: LOCalizer tag     Deployed: 07:58\n"
+        "LESION 2\n  Side: Left    Location: 11:00, 8 cm FN, separate biopsy\n"
+        "  Guidance: Stereotactic prone\n  Device: LOCalizer tag     Deployed: {time}\n"
+    )
+    late = locaudit.assess(text.format(time="11:46"))
+    assert late.same_session is None
+    assert late.verdict == "needs_review"
+    assert locaudit.assess(text.format(time="08:09")).verdict == "supported"

@@ -56,7 +56,8 @@ _LINE_TIME = re.compile(
 )  # ('[08:05] Magseed #1 deployed' too)
 # a form's placement-time field ('Time placed: 11:05')
 _TIME_FIELD = re.compile(
-    r"\btime (?:placed|of placement|deployed|of deployment)[ \t]*[:=][ \t]*"
+    # ('Device: LOCalizer tag 7741-0915     Deployed: 11:46' too)
+    r"\b(?:time (?:placed|of placement|deployed|of deployment)|deployed|implanted)[ \t]*[:=][ \t]*"
     r"(\d{1,2}:?\d{2})(?![\d:])",
     re.IGNORECASE,
 )
