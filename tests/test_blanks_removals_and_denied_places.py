@@ -641,3 +641,24 @@ def test_a_deployed_field_after_the_recorded_end_leaves_the_sitting_open():
     assert late.same_session is None
     assert late.verdict == "needs_review"
     assert locaudit.assess(text.format(time="08:09")).verdict == "supported"
+
+
+PER_PLACE_GUIDANCE = (
+    "IMPRESSION: Wire localization of two left breast lesions: 2:00 (stereotactic, prone) and "
+    "6:00 ({second}). Both wires satisfactory.\n\n"
+    "PROCEDURE: 2:00 coil clip: prone stereotactic table, scout and stereo pair, 20 g hookwire "
+    "deployed. The 6:00 ribbon clip could not be brought into the prone aperture; the patient "
+    "was moved to the upright unit in the adjacent room and a 20 g hookwire was placed at the "
+    "6:00 clip. Separate lesions, 7 cm apart.\n"
+)
+
+
+def test_a_place_listed_with_no_modality_of_its_own_takes_none_from_the_place_before():
+    record = locaudit.assess(PER_PLACE_GUIDANCE.format(second="upright unit"))
+    assert [les.guidance for les in record.lesions] == ["stereotactic", None]
+    assert record.verdict == "needs_review"
+
+
+def test_a_place_listed_with_its_own_modality_keeps_it():
+    record = locaudit.assess(PER_PLACE_GUIDANCE.format(second="upright stereotactic, stereo pair"))
+    assert [les.guidance for les in record.lesions] == ["stereotactic", "stereotactic"]

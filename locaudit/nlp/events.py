@@ -1003,13 +1003,19 @@ def _attribute(
     guides = [m for m in found if m.label == "GUIDANCE" and m.affirmed]
     real = real_guides(guides)
     guide = nearest(real)
+    unsaid_here = False
     if len(clocks) >= 2 and guides and min(g.start for g in guides) > clocks[0].start:
         # a list that gives each lesion its own guidance after its place ('2:00 stereotactic,
         # 11:00 tomosynthesis-guided'): the one after this lesion's place is its own;
         # elsewhere a real modality beats tomosynthesis in a sentence
         after = [g for g in guides if g.start > anchor]
         own = min(after, key=lambda g: g.start) if after else nearest(guides)
-        guide = own if own.value != "tomosynthesis" else None
+        places = {clock_value(c.text) for c in clocks}
+        if not after and len(places) >= 2:
+            # '2:00 (stereotactic, prone) and 6:00 (upright unit)': the last place's own
+            # parentheses name no modality; the one said of the place before is not its own
+            own, guides, unsaid_here = None, [], True
+        guide = own if own is not None and own.value != "tomosynthesis" else None
     if guide:
         event.guidance, event.guidance_span = guide.value, guide.span
         event.guidance_own = True
@@ -1019,7 +1025,7 @@ def _attribute(
         # 'the 5:00 coil clip was then wired under imaging guidance': its own guidance, but
         # not which; the lesion before's modality is not carried to it
         event.guidance_unstated = True
-    elif "guidance" in focus:
+    elif "guidance" in focus and not unsaid_here:
         event.guidance, event.guidance_span = focus["guidance"]
     elif focus.get("tomo"):
         event.tomo = True
