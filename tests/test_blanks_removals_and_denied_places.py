@@ -662,3 +662,16 @@ def test_a_place_listed_with_no_modality_of_its_own_takes_none_from_the_place_be
 def test_a_place_listed_with_its_own_modality_keeps_it():
     record = locaudit.assess(PER_PLACE_GUIDANCE.format(second="upright stereotactic, stereo pair"))
     assert [les.guidance for les in record.lesions] == ["stereotactic", "stereotactic"]
+
+
+def test_a_technologist_s_supply_log_is_ancillary(nlp):
+    text = (
+        "RADIOLOGY REPORT\nProcedure: Prone stereo. Lesion 1 left 5:00 coil clip - Magseed at "
+        "clip. Lesion 2 left 8:00 ribbon clip - Magseed 3 mm posterior.\n\n"
+        "--- Tech supply log (D. Pegues, RT(M)) ---\n"
+        "Magseed x3 opened. #3 dropped during loading, wasted, not implanted. 2 implanted.\n"
+    )
+    at = text.index("Magseed x3")
+    names = [name for start, end, name in nlp(text)._.locaudit_sections if start <= at < end]
+    assert names == ["ancillary"]
+    assert locaudit.assess(text).verdict == "supported"
