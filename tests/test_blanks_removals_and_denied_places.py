@@ -675,3 +675,22 @@ def test_a_technologist_s_supply_log_is_ancillary(nlp):
     names = [name for start, end, name in nlp(text)._.locaudit_sections if start <= at < end]
     assert names == ["ancillary"]
     assert locaudit.assess(text).verdict == "supported"
+
+
+NUMBERED_TIMES = (
+    "Procedure: Stereotactic SCOUT localization, right breast\n"
+    "1. Indication: Right 9:00 IDC (ribbon clip); right 12:00 DCIS (coil clip), separate.\n"
+    "2. Consent/time-out 08:15.\n"
+    "3. 08:22 - Prone stereotactic table, stereo pair, SCOUT reflector at right 9:00 ribbon clip.\n"
+    "4. {time} - Prone stereotactic table, stereo pair, SCOUT reflector at right 12:00 coil clip.\n"
+)
+
+
+def test_numbered_log_lines_hours_apart_leave_the_sitting_open():
+    record = locaudit.assess(NUMBERED_TIMES.format(time="14:05"))
+    assert record.same_session is None
+    assert record.verdict == "needs_review"
+
+
+def test_numbered_log_lines_minutes_apart_are_one_sitting():
+    assert locaudit.assess(NUMBERED_TIMES.format(time="08:41")).verdict == "supported"

@@ -52,8 +52,8 @@ _AT_AFTER_DEVICE = re.compile(
 )
 # a log line's time, with its own colon or not ('0705: #1 L 1:00 ...', '07:45  Lesion 1 ...')
 _LINE_TIME = re.compile(
-    r"^[ \t]*[\[(]?(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?!\d)(?!:\d)", re.MULTILINE
-)  # ('[08:05] Magseed #1 deployed' too)
+    r"^[ \t]*(?:\d{1,2}[.)][ \t]+)?[\[(]?(\d{1,2}:\d{2}|[0-2]\d[0-5]\d)(?!\d)(?!:\d)", re.MULTILINE
+)  # ('[08:05] Magseed #1 deployed', '4. 14:05 - Prone stereotactic table, ... reflector' too)
 # a form's placement-time field ('Time placed: 11:05')
 _TIME_FIELD = re.compile(
     # ('Device: LOCalizer tag 7741-0915     Deployed: 11:46' too)
