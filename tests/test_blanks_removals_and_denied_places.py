@@ -694,3 +694,27 @@ def test_numbered_log_lines_hours_apart_leave_the_sitting_open():
 
 def test_numbered_log_lines_minutes_apart_are_one_sitting():
     assert locaudit.assess(NUMBERED_TIMES.format(time="08:41")).verdict == "supported"
+
+
+PREPOPULATED = (
+    "EXAM: STEREOTACTIC SCOUT LOCALIZATION, RIGHT BREAST X2\n"
+    "1. INDICATION: Right 9:00 IDC (coil clip), right 1:00 DCIS (ribbon clip).\n"
+    "2. TECHNIQUE: Prone stereotactic table, scout/stereo pair.\n"
+    "3. LESION A 9:00: SCOUT reflector deployed at coil clip.\n"
+    "4. LESION B 1:00: SCOUT reflector deployed at ribbon clip.\n"
+    "5. IMPRESSION: Stereotactic SCOUT localization right breast x2.\n\n"
+    "AMENDED 09/29/2025 13:40: {said}\n"
+)
+
+
+def test_an_amendment_disregarding_the_numbered_items_withdraws_the_report():
+    said = (
+        "This report was pre-populated from the order in error. The patient left before "
+        "consent. Please disregard items 2-5."
+    )
+    assert locaudit.assess(PREPOPULATED.format(said=said)).verdict == "not_applicable"
+
+
+def test_an_amendment_that_adds_a_detail_keeps_the_report():
+    said = "Both reflectors were confirmed with the SCOUT console."
+    assert locaudit.assess(PREPOPULATED.format(said=said)).verdict == "supported"

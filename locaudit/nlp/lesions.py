@@ -1289,7 +1289,9 @@ POSITION_DEPTHS = {
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
-WHOLE_REPORT = frozenset({"report", "procedure", "sections", "section", "above", "impression"})
+WHOLE_REPORT = frozenset(
+    {"report", "procedure", "sections", "section", "above", "impression", "items"}
+)
 ATTRIBUTE_WORDS = frozenset({"laterality", "side", "guidance", "device", "location", "clock"})
 
 
