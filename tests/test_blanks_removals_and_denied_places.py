@@ -718,3 +718,24 @@ def test_an_amendment_disregarding_the_numbered_items_withdraws_the_report():
 def test_an_amendment_that_adds_a_detail_keeps_the_report():
     said = "Both reflectors were confirmed with the SCOUT console."
     assert locaudit.assess(PREPOPULATED.format(said=said)).verdict == "supported"
+
+
+ONE_AMENDED = (
+    "Procedure: Prone stereotactic table. Lesion 1: anterior calcifications at right 10:00 "
+    "targeted with stereo pair; hookwire deployed. Lesion 2: posterior calcifications at right "
+    "11:00 targeted with stereo pair; second hookwire deployed.\n"
+    "Impression: Stereotactic wire localization of 2 right breast lesions.\n\n"
+    "ATTENDING ADDENDUM: Correction. This was a single lesion, one 4.5 cm segment of DCIS "
+    "(coil clip). The "
+    "two wires bracket its extent. {quoted}\n"
+)
+
+
+def test_an_amendment_quoting_the_count_it_corrects_still_makes_one_lesion():
+    quoted = 'The words "2 right breast lesions" above should read "one bracketed lesion".'
+    assert locaudit.assess(ONE_AMENDED.format(quoted=quoted)).verdict == "not_supported"
+
+
+def test_an_amendment_saying_two_lesions_plainly_is_not_one():
+    said = "On review there were 2 separate lesions after all, each with its own wire."
+    assert locaudit.assess(ONE_AMENDED.format(quoted=said)).verdict != "not_supported"

@@ -506,7 +506,11 @@ class LesionBuilder:
                 # 'ADDENDUM - LATERALITY CORRECTION:' heads the sentences that correct
                 correcting = correcting or any(m.label == "CORRECTION" for m in found)
                 amendments.extend(fills.amendments(found, correcting))
-                counts = [count_value(m.text) for m in found if m.label == "COUNT" and m.affirmed]
+                counts = [
+                    count_value(m.text)
+                    for m in found
+                    if m.label == "COUNT" and m.affirmed and not _quoted(doc, m)
+                ]  # (not the words it corrects: '"2 right breast lesions" above should read')
                 if (
                     1 in counts
                     and any(m.label in ("BRACKET", "DEVICE") for m in found)
@@ -1227,6 +1231,15 @@ def _removed_from(
         if not labels and not clocks and (_refers_back(found, lowers) or heads):
             return focus.get("label") or focus.get("clock")
     return None
+
+
+def _quoted(doc: Doc, m: Mention) -> bool:
+    """Is the mention inside quotation marks ('the words "2 right breast lesions" above')?"""
+    text = note_text(doc)
+    return m.start_char > 0 and text[m.start_char - 1] in QUOTES
+
+
+QUOTES = frozenset("\"'“‘«")
 
 
 def _undone(found: list[Mention], acts: bool) -> bool:
