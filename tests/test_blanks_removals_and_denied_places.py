@@ -739,3 +739,26 @@ def test_an_amendment_quoting_the_count_it_corrects_still_makes_one_lesion():
 def test_an_amendment_saying_two_lesions_plainly_is_not_one():
     said = "On review there were 2 separate lesions after all, each with its own wire."
     assert locaudit.assess(ONE_AMENDED.format(quoted=said)).verdict != "not_supported"
+
+
+PAIR = (
+    "PROCEDURE: Prone stereotactic table, left breast.\n"
+    "Upper outer quadrant DCIS: the anterior cylinder clip was targeted with a stereo pair and a "
+    "9 cm hookwire deployed. The breast was recompressed, the posterior ribbon clip targeted in "
+    "the same manner, and a second 9 cm hookwire deployed at the ribbon clip. {said}\n"
+    "7 o'clock ADH: a separate lesion 7 cm away. The coil clip was targeted on a stereo pair and "
+    "a third 9 cm hookwire deployed.\n"
+)
+
+
+def test_these_two_wires_bracket_one_lesion_joins_the_two_placed_just_before(facts_of):
+    lesions = facts_of(PAIR.format(said="These two wires bracket the same lesion.")).lesions
+    assert len(lesions) == 2
+    assert locaudit.assess(
+        PAIR.format(said="These two wires bracket the same lesion.")
+    ).verdict == ("supported")
+
+
+def test_two_wires_not_said_to_bracket_stay_two_lesions(facts_of):
+    lesions = facts_of(PAIR.format(said="The two wires are 4 cm apart.")).lesions
+    assert len(lesions) == 3

@@ -78,6 +78,52 @@ def single_stated(by_sentence: SentenceMentions) -> bool:
     return not other
 
 
+PAIR_WORDS = frozenset({"two", "both", "2"})
+
+
+def bracket_pairs(lesions: list[LesionFact], body: SentenceMentions) -> list[LesionFact]:
+    """'... a 20-gauge hookwire was deployed just beyond it. The breast was recompressed and
+    the X-clip at the posterior extent targeted ...; a second hookwire was deployed there. These
+    two wires bracket a single lesion.': the two devices placed just before the sentence are
+    one lesion (the note's other lesions stay apart). ``body`` are the body's sentences."""
+    for sent, found in body:
+        if not any(m.label == "BRACKET" and m.affirmed for m in found):
+            continue
+        doc = sent.doc
+        pair = any(
+            m.label == "DEVICE" and m.start > 0 and doc[m.start - 1].lower_ in PAIR_WORDS
+            for m in found
+        )  # 'These two wires', 'both seeds'
+        if (
+            not pair
+            or any(m.label == "LOCATION" and m.value == "clock" for m in found)
+            or any(m.label == "LESION" and m.affirmed for m in found)  # ('Site B ... TWO wires')
+        ):
+            continue
+        here = sent.start_char
+        ordered = sorted(
+            (les for les in lesions if les.evidence and les.purpose == "localization"),
+            key=lambda les: les.evidence[0][0],
+        )
+        before = [les for les in ordered if les.evidence[0][0] < here]
+        if len(before) < 2:
+            continue
+        first, second = before[-2], before[-1]
+        if (
+            {first.laterality, second.laterality} - {None, first.laterality or second.laterality}
+            or (first.quadrant and second.quadrant and first.quadrant != second.quadrant)
+            or (
+                first.clock is not None
+                and second.clock is not None
+                and clock_distance(first.clock, second.clock) > 1
+            )
+        ):
+            continue
+        merged([first, second])
+        lesions = [les for les in lesions if les is not second]
+    return lesions
+
+
 def _counts_devices(count: Mention, found: list[Mention]) -> bool:
     return any(
         d.label == "DEVICE" and (0 <= d.start - count.end <= 1 or 0 <= count.start - d.end <= 1)

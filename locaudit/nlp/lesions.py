@@ -695,6 +695,12 @@ class LesionBuilder:
             and not facts.separateness_unclear  # 'two lesions or the same area': left open
         ):
             lesions = fills.merged(lesions)
+        body_sentences = [
+            (sent, found)
+            for sent, found in by_sentence
+            if section_at(sections, sent.start_char) in BODY_SECTIONS
+        ]
+        lesions = fills.bracket_pairs(lesions, body_sentences)
         localizing = [les for les in lesions if les.purpose == "localization"]
         restated_bracket = _bracket_only_restated(localizing, w.events)
         if (
