@@ -762,3 +762,17 @@ def test_these_two_wires_bracket_one_lesion_joins_the_two_placed_just_before(fac
 def test_two_wires_not_said_to_bracket_stay_two_lesions(facts_of):
     lesions = facts_of(PAIR.format(said="The two wires are 4 cm apart.")).lesions
     assert len(lesions) == 3
+
+
+def test_a_hookwire_needle_withdrawn_before_deployment_places_no_wire(facts_of):
+    text = (
+        "PROCEDURE: Prone stereotactic table.\n"
+        "10:00: scout/stereo pair, SCOUT reflector deployed at the coil clip.\n"
+        "3:00: scout/stereo pair, {what}.\n"
+    )
+    withdrawn = (
+        "20 g hookwire needle advanced; the stereo pair showed it too deep. Needle withdrawn"
+    )
+    assert [les.clock for les in facts_of(text.format(what=withdrawn)).lesions] == [10.0]
+    placed = "20 g hookwire needle advanced and the hookwire deployed at the ribbon clip"
+    assert [les.clock for les in facts_of(text.format(what=placed)).lesions] == [10.0, 3.0]
