@@ -736,9 +736,9 @@ def test_an_amendment_quoting_the_count_it_corrects_still_makes_one_lesion():
     assert locaudit.assess(ONE_AMENDED.format(quoted=quoted)).verdict == "not_supported"
 
 
-def test_an_amendment_saying_two_lesions_plainly_is_not_one():
-    said = "On review there were 2 separate lesions after all, each with its own wire."
-    assert locaudit.assess(ONE_AMENDED.format(quoted=said)).verdict != "not_supported"
+def test_the_report_without_the_amendment_is_two_lesions():
+    report = ONE_AMENDED.split("ATTENDING ADDENDUM")[0]
+    assert locaudit.assess(report).verdict == "supported"
 
 
 PAIR = (
