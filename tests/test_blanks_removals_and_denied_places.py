@@ -776,3 +776,15 @@ def test_a_hookwire_needle_withdrawn_before_deployment_places_no_wire(facts_of):
     assert [les.clock for les in facts_of(text.format(what=withdrawn)).lesions] == [10.0]
     placed = "20 g hookwire needle advanced and the hookwire deployed at the ribbon clip"
     assert [les.clock for les in facts_of(text.format(what=placed)).lesions] == [10.0, 3.0]
+
+
+def test_a_localization_the_surgeon_offered_is_no_placement():
+    text = (
+        "Stereo I-125 seed loc L breast.\n"
+        "Ind: L 1:00 IDC (bx 3/4). Also L 5:00 ALH (bx 3/4) - surgeon {what} loc/excision.\n"
+        "Prone stereo.\n"
+        "1) L 1:00, 6 cm FN, coil clip. Seed deployed (0.201 mCi).\n"
+        "2) L 5:00 - pt declined after discussion; wishes surveillance. Not localized.\n"
+    )
+    assert locaudit.assess(text.format(what="offered")).verdict == "not_supported"
+    assert len(locaudit.assess(text.format(what="offered")).lesions) == 1
