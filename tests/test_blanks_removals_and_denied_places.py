@@ -788,3 +788,18 @@ def test_a_localization_the_surgeon_offered_is_no_placement():
     )
     assert locaudit.assess(text.format(what="offered")).verdict == "not_supported"
     assert len(locaudit.assess(text.format(what="offered")).lesions) == 1
+
+
+def test_an_addendum_putting_a_clock_face_s_side_in_question_leaves_it_open():
+    text = (
+        "PROCEDURE: Prone stereotactic table. Right 9:00: scout and stereo pair, seed deployed at "
+        "the ribbon clip. Patient repositioned; left 3:00: scout and stereo pair, seed deployed "
+        "at the coil clip.\n"
+        "IMPRESSION: Stereotactic seed localization of right 9:00 IDC and left 3:00 ADH.\n\n"
+        "ADDENDUM: {said}\n"
+    )
+    doubt = "The laterality of the 3:00 ADH site stated above is in question."
+    record = locaudit.assess(text.format(said=doubt))
+    assert [les.laterality for les in record.lesions] == ["right", None]
+    settled = "The 3:00 ADH site was reviewed with the technologist: left breast, as stated."
+    assert locaudit.assess(text.format(said=settled)).verdict == "supported"

@@ -251,13 +251,19 @@ class LesionBuilder:
                 section = "findings"
             sent_span = _trim(sent)
             words = set(lowers[sent.start : sent.end])
-            unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found)
+            unsettled = any(m.label == "SESSION" and m.value == "unclear" for m in found) or (
+                # 'The laterality of the 3:00 ADH site stated above is in question'
+                section == "addendum" and bool(words & SIDE_DOUBT_WORDS)
+            )
             if unsettled and words & SIDE_WORDS:
                 # 'The laterality of lesion 2 is under review': that lesion's side is open, not
                 # the session
                 named = [m for m in found if m.label == "LESION" and m.value != "next"]
                 side_doubts |= {lesion_number(m.text) for m in named} or {focus.get("label")}
-                if not named and focus.get("label") is None and focus.get("clock") is not None:
+                here = set(clock_values(found))
+                if not named and len(here) == 1:
+                    side_doubt_clocks.extend(here)  # (the place it names)
+                elif not named and focus.get("label") is None and focus.get("clock") is not None:
                     # '... which list the left breast 6 o'clock. I am unable to confirm the
                     # side ...': the side of the lesion the addendum spoke of
                     side_doubt_clocks.append(focus["clock"])
@@ -1308,6 +1314,7 @@ POSITION_DEPTHS = {
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
+SIDE_DOUBT_WORDS = frozenset({"question", "questioned", "uncertain", "unconfirmed", "disputed"})
 WHOLE_REPORT = frozenset(
     {"report", "procedure", "sections", "section", "above", "impression", "items"}
 )
