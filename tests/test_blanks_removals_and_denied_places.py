@@ -803,3 +803,15 @@ def test_an_addendum_putting_a_clock_face_s_side_in_question_leaves_it_open():
     assert [les.laterality for les in record.lesions] == ["right", None]
     settled = "The 3:00 ADH site was reviewed with the technologist: left breast, as stated."
     assert locaudit.assess(text.format(said=settled)).verdict == "supported"
+
+
+def test_a_quadrant_holding_the_clock_face_said_is_the_same_place(facts_of):
+    text = (
+        "Stereotactic LOCalizer RFID tag placement, L breast, 2 lesions.\n"
+        "Prone stereo.\n"
+        "(1) L 3:00, 5 cm FN, post depth. Tag deployed at cylinder clip.\n"
+        "(2) L 11:00, 7 cm FN, mid depth - separate lesion, {quadrant}. Tag deployed 3 mm from "
+        "ribbon clip.\n"
+    )
+    lesions = facts_of(text.format(quadrant="UIQ")).lesions
+    assert sorted(les.clock for les in lesions) == [3.0, 11.0]

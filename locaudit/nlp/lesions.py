@@ -925,7 +925,17 @@ class LesionBuilder:
                 # ... this is a separate cluster': that one place is the sentence's lesion)
                 or (
                     any(m.label == "LESION" and m.value == "next" for m in found)
-                    and len([m for m in places if m.value == "clock" or m.value in QUADRANTS]) >= 2
+                    # (a quadrant holding the clock face said is one place: '(2) L 11:00, ...
+                    # separate lesion, UIQ')
+                    and len([c for c in clocks if c is not None])
+                    + len(
+                        [
+                            q
+                            for q in quadrants
+                            if not any(quadrant_has(q, c, sides) for c in clocks if c is not None)
+                        ]
+                    )
+                    >= 2
                 )
                 or any(
                     not quadrant_has(q, c, sides)
