@@ -815,3 +815,18 @@ def test_a_quadrant_holding_the_clock_face_said_is_the_same_place(facts_of):
     )
     lesions = facts_of(text.format(quadrant="UIQ")).lesions
     assert sorted(les.clock for les in lesions) == [3.0, 11.0]
+
+
+def test_a_time_out_complete_is_not_the_procedure_s_end():
+    text = (
+        "--- Technologist log ---\n"
+        "09:02 Pt in room\n09:08 {what}\n09:19 Site 1 stereo pair\n09:24 Seed 1 deployed\n"
+        "09:36 Site 2 stereo pair\n09:41 Seed 2 deployed\n\n"
+        "--- Radiologist report ---\n"
+        "FINDINGS: Prone stereotactic table. Left 10:00: scout and stereo images, seed deployed "
+        "at the ribbon clip. Left 7:00, a separate lesion: scout and stereo images, seed deployed "
+        "at the coil clip.\n"
+    )
+    assert locaudit.assess(text.format(what="Time-out complete")).verdict == "supported"
+    ended = locaudit.assess(text.format(what="Procedure complete"))
+    assert ended.same_session is None

@@ -62,7 +62,9 @@ _TIME_FIELD = re.compile(
     re.IGNORECASE,
 )
 _LINE_END = re.compile(  # '1003 Procedure end. Post CC/ML.'
-    r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?\b(?:end|ended|finished|complete)\b",
+    # (not '09:08 Time-out complete': the time-out, not the procedure, is complete)
+    r"^[ \t]*(\d{1,2}:?\d{2})\b[^\n]{0,30}?(?<!time-out )(?<!timeout )(?<!time out )"
+    r"(?<!consent )\b(?:end|ended|finished|complete)\b",
     re.MULTILINE | re.IGNORECASE,
 )
 # a time closing the clause of the device before it ('..., tip at the ribbon clip, 07:21.')
