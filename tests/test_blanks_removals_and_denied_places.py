@@ -830,3 +830,31 @@ def test_a_time_out_complete_is_not_the_procedure_s_end():
     assert locaudit.assess(text.format(what="Time-out complete")).verdict == "supported"
     ended = locaudit.assess(text.format(what="Procedure complete"))
     assert ended.same_session is None
+
+
+ITEMS = (
+    "Wire loc L breast x2.\n"
+    "Ind: L 1:00 calcs, DCIS (ribbon). L 4:00 8 mm mass, IDC (coil). Separate sites.\n\n"
+    "1) L 1:00, 6 cm FN. Upright stereo, stereo pair. Wire through ribbon clip.\n"
+    "2) L 4:00, 5 cm FN. {second}Wire placed at mass/coil clip.\n"
+    "Post CC/ML: both wires at targets.\n"
+)
+
+
+def test_guidance_said_in_one_numbered_item_is_that_item_s():
+    record = locaudit.assess(ITEMS.format(second=""))
+    assert [les.guidance for les in record.lesions] == ["stereotactic", None]
+    assert record.verdict == "needs_review"
+
+
+def test_guidance_said_in_each_numbered_item_is_each_one_s():
+    record = locaudit.assess(ITEMS.format(second="New stereo pair. "))
+    assert record.verdict == "supported"
+
+
+def test_guidance_said_before_the_items_is_every_item_s():
+    text = ITEMS.format(second="").replace(
+        "Separate sites.\n", "Separate sites.\nProne stereo, stereo pair each.\n"
+    )
+    text = text.replace(" Upright stereo, stereo pair.", "")
+    assert locaudit.assess(text).verdict == "supported"

@@ -417,7 +417,11 @@ class LesionBuilder:
                 focus = {k: v for k, v in focus.items() if k in CARRIED}
             else:
                 self._update_focus(focus, found, lowers, equipment=bool(words & EQUIPMENT_NOUNS))
-            if focus.get("label") is not None and section not in WEAK_SECTIONS:
+            if LIST_ITEM.match(text, sent.start_char):  # '2) L 4:00, 5 cm FN.' opens an item
+                item_clocks = set(clock_values(found))
+                focus["item_clock"] = item_clocks.pop() if len(item_clocks) == 1 else None
+            in_item = focus.get("item_clock") is not None  # (a numbered item's own words)
+            if (focus.get("label") is not None or in_item) and section not in WEAK_SECTIONS:
                 scoped_guides.update(m.span for m in found if m.label == "GUIDANCE")
                 scoped_sides.update(m.span for m in found if m.label == "LATERALITY")
             nonbreast = any(m.label == "NONBREAST" for m in found) and not any(
@@ -992,6 +996,10 @@ class LesionBuilder:
             # (not the table or unit she lies on, which serves every lesion)
             here = set(clock_values(found))
             focus["guidance_at"] = here.pop() if len(here) == 1 and not equipment else None
+            if not here and not equipment and focus.get("item_clock") is not None:
+                # '1) L 1:00, 6 cm FN. Upright stereo, stereo pair. Wire through ribbon clip.
+                # 2) L 4:00 ...': said in one item of a list of lesions, that item's
+                focus["guidance_at"] = focus["item_clock"]
             focus.pop("tomo", None)
             focus.pop("inherited", None)
         elif guides:
@@ -1324,6 +1332,7 @@ POSITION_DEPTHS = {
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
+LIST_ITEM = re.compile(r"[ \t]*\(?\d{1,2}[.)][ \t]+")  # a numbered list item's opening
 SIDE_DOUBT_WORDS = frozenset({"question", "questioned", "uncertain", "unconfirmed", "disputed"})
 WHOLE_REPORT = frozenset(
     {"report", "procedure", "sections", "section", "above", "impression", "items"}
