@@ -1,6 +1,12 @@
-"""A side dictated as '[inaudible]', a heading dictated without its colon, a wire dislodged
-and taken out, an impression that lists a place it says was not localized. Each mechanism
-with a near miss."""
+"""The eleventh session's mechanisms, each with a near miss: blanks ('[inaudible] breast', a
+heading dictated without its colon), devices taken out or never placed ('dislodged and
+removed', 'rather than a second wire', a hookwire needle withdrawn, 'not localized' in an
+impression list), reports pasted under their own accessions or withdrawn by an amendment,
+times and dates that open the sitting (an operating-room time, a 'Deployed:' field, a numbered
+log line, a date ending a lesion's line), synoptic forms (dotted leaders, a depth ending a line,
+a table's guidance cell, 'Biopsy performed today: No', a technologist's worksheet or supply
+log), hedged and stated counts, 'these two wires bracket' and guidance said in one numbered
+item."""
 
 from __future__ import annotations
 
