@@ -864,3 +864,31 @@ def test_guidance_said_before_the_items_is_every_item_s():
     )
     text = text.replace(" Upright stereo, stereo pair.", "")
     assert locaudit.assess(text).verdict == "supported"
+
+
+BREAK = (
+    "Site 1, left 2:00: upright stereotactic unit, stereo pair, 20 g hookwire at the ribbon clip.\n"
+    "{between}\n"
+    "Site 2, left 10:00, a separate lesion: new scout and stereo pair, coil clip targeted, second "
+    "20 g hookwire placed at the clip.\n"
+)
+
+
+def test_a_patient_taken_to_the_emergency_department_between_sites_leaves_the_sitting_open():
+    between = (
+        "She became faint and was taken by wheelchair to the emergency department for an ECG "
+        "(normal). She was brought back 70 minutes later."
+    )
+    record = locaudit.assess(BREAK.format(between=between))
+    assert record.same_session is None
+    assert record.verdict == "needs_review"
+
+
+def test_a_log_s_patient_back_on_the_table_leaves_the_sitting_open():
+    between = "0801 table fault, pt off table. 1305 pt back on table."
+    assert locaudit.assess(BREAK.format(between=between)).same_session is None
+
+
+def test_a_pause_on_the_table_keeps_the_sitting():
+    between = "She rested on the table for two minutes; the breast stayed in the aperture."
+    assert locaudit.assess(BREAK.format(between=between)).verdict == "supported"
