@@ -892,3 +892,23 @@ def test_a_log_s_patient_back_on_the_table_leaves_the_sitting_open():
 def test_a_pause_on_the_table_keeps_the_sitting():
     between = "She rested on the table for two minutes; the breast stayed in the aperture."
     assert locaudit.assess(BREAK.format(between=between)).verdict == "supported"
+
+
+SEEDS = (
+    "IMPRESSION: Stereotactic seed localization, right breast, two separate lesions: 9:00 (coil "
+    "clip) and 12:00 (ribbon clip).\n"
+    "Details: upright stereotactic unit; stereo pair on each clip; one {seed} deployed at each "
+    "clip during this visit. Post CC/ML: 9:00 seed 2 mm from the coil clip, 12:00 seed at the "
+    "ribbon clip.\n"
+)
+
+
+def test_a_seed_whose_kind_the_note_never_says_names_no_device():
+    record = locaudit.assess(SEEDS.format(seed="localization seed"))
+    assert [les.devices for les in record.lesions] == [[], []]
+    assert record.verdict == "needs_review"
+
+
+def test_a_seed_with_its_activity_is_radioactive():
+    record = locaudit.assess(SEEDS.format(seed="localization seed (0.2 mCi)"))
+    assert [les.devices for les in record.lesions] == [["radioactive_seed"]] * 2

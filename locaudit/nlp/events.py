@@ -114,7 +114,7 @@ def sentence_events(
     sent_span: tuple[int, int],
     section: str,
     focus: dict,
-    seed_kind: str,
+    seed_kind: str | None,
     breaks: list[int],
     labels_seen: int = 0,
     inventory: Inventory | None = None,

@@ -168,7 +168,7 @@ class LesionBuilder:
                 bucket.append(mentions[index])
                 index += 1
             by_sentence.append((sent, bucket))
-        seed_kind = self._seed_kind(mentions)
+        seed_kind = self._seed_kind(mentions, note_text(doc))
         facts.places_stated = _places_stated(mentions)
         events: list[Event] = []
         told_earlier: list[Event] = []  # devices the history says went in earlier today
@@ -808,11 +808,15 @@ class LesionBuilder:
                 return True
         return False
 
-    def _seed_kind(self, mentions: list[Mention]) -> str:
-        """What a bare 'seed' is: magnetic when the note names a magnetic seed anywhere."""
+    def _seed_kind(self, mentions: list[Mention], text: str) -> str | None:
+        """What a bare 'seed' is: magnetic when the note names a magnetic seed anywhere,
+        radioactive when it names a radioactive one or its isotope, activity or probe, else
+        unnamed ('one localization seed deployed at each clip': GUIDELINES, devices [])."""
         if any(m.label == "DEVICE" and m.value == "magnetic_seed" for m in mentions):
             return "magnetic_seed"
-        return "radioactive_seed"
+        if any(m.label == "DEVICE" and m.value == "radioactive_seed" for m in mentions):
+            return "radioactive_seed"
+        return "radioactive_seed" if RADIOACTIVE.search(text) else None
 
     def _default_laterality(
         self, by_sentence: SentenceMentions, sections: Sections, scoped: set[tuple[int, int]]
@@ -1332,6 +1336,12 @@ POSITION_DEPTHS = {
 TITLE_CHARS = 200  # a first line longer than this is a paragraph, not a title
 SEPARATE_WORDS = frozenset({"separate", "distinct", "different", "discrete"})
 SIDE_WORDS = frozenset({"laterality", "side", "sides"})
+# what makes a bare 'seed' radioactive: its isotope, activity, probe or log
+RADIOACTIVE = re.compile(
+    r"\bI-?125\b|\bmCi\b|\bMBq\b|\biodine\b|\bradioactive\b|\bRSL\b|\bisotope"
+    r"|\bsurvey meter|\bgamma probe|\bneoprobe|\bradiation safety|\bhot lab",
+    re.IGNORECASE,
+)
 LIST_ITEM = re.compile(r"[ \t]*\(?\d{1,2}[.)][ \t]+")  # a numbered list item's opening
 SIDE_DOUBT_WORDS = frozenset({"question", "questioned", "uncertain", "unconfirmed", "disputed"})
 WHOLE_REPORT = frozenset(
