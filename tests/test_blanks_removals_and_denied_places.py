@@ -798,9 +798,9 @@ def test_a_localization_the_surgeon_offered_is_no_placement():
 
 def test_an_addendum_putting_a_clock_face_s_side_in_question_leaves_it_open():
     text = (
-        "PROCEDURE: Prone stereotactic table. Right 9:00: scout and stereo pair, seed deployed at "
-        "the ribbon clip. Patient repositioned; left 3:00: scout and stereo pair, seed deployed "
-        "at the coil clip.\n"
+        "PROCEDURE: Prone stereotactic table. Right 9:00: scout and stereo pair, I-125 seed "
+        "deployed at the ribbon clip. Patient repositioned; left 3:00: scout and stereo pair, "
+        "seed deployed at the coil clip.\n"
         "IMPRESSION: Stereotactic seed localization of right 9:00 IDC and left 3:00 ADH.\n\n"
         "ADDENDUM: {said}\n"
     )
@@ -829,9 +829,9 @@ def test_a_time_out_complete_is_not_the_procedure_s_end():
         "09:02 Pt in room\n09:08 {what}\n09:19 Site 1 stereo pair\n09:24 Seed 1 deployed\n"
         "09:36 Site 2 stereo pair\n09:41 Seed 2 deployed\n\n"
         "--- Radiologist report ---\n"
-        "FINDINGS: Prone stereotactic table. Left 10:00: scout and stereo images, seed deployed "
-        "at the ribbon clip. Left 7:00, a separate lesion: scout and stereo images, seed deployed "
-        "at the coil clip.\n"
+        "FINDINGS: Prone stereotactic table. Left 10:00: scout and stereo images, I-125 seed "
+        "deployed at the ribbon clip. Left 7:00, a separate lesion: scout and stereo images, I-125 "
+        "seed deployed at the coil clip.\n"
     )
     assert locaudit.assess(text.format(what="Time-out complete")).verdict == "supported"
     ended = locaudit.assess(text.format(what="Procedure complete"))
