@@ -808,9 +808,11 @@ def _spread(
 def _labelled_guide(found: list[Mention], label: int | None) -> Mention | None:
     """The guidance said after a lesion's own label, before the next label, when the sentence
     names several ('wire localization x2: lesion 1 stereotactic, lesion 2 ultrasound-guided')."""
+    if label is None:
+        return None
     labels = [m for m in found if m.label == "LESION" and lesion_number(m.text) is not None]
     mine = [m for m in labels if lesion_number(m.text) == label]
-    if label is None or len(labels) < 2 or not mine:
+    if len(labels) < 2 or not mine:
         return None
     after = [m.start for m in labels if m.start > mine[0].start]
     end = min(after, default=1 << 30)

@@ -110,7 +110,7 @@ def bracket_pairs(lesions: list[LesionFact], body: SentenceMentions) -> list[Les
             continue
         first, second = before[-2], before[-1]
         if (
-            {first.laterality, second.laterality} - {None, first.laterality or second.laterality}
+            (first.laterality and second.laterality and first.laterality != second.laterality)
             or (first.quadrant and second.quadrant and first.quadrant != second.quadrant)
             or (
                 first.clock is not None

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from locaudit.models import DEVICE_TYPES
 from locaudit.nlp.context import AFFIRMED, ContextResult
 from locaudit.nlp.extensions import CONCEPTS_KEY, note_text
+from locaudit.nlp.places import CLOCK_FACE, OPPOSITE
 
 LOCALIZING = frozenset({"wire", "radioactive_seed", "magnetic_seed", "radar_reflector", "rfid_tag"})
 MARKERS = frozenset({"clip", "coil", "pellet"})
@@ -67,7 +68,6 @@ _WORDS = {
     "iv": 4,
 }
 _LETTERS = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
-_CLOCK = re.compile(r"(1[0-2]|0?[1-9])(?::([0-5][0-9]))?")
 _NUMBER = re.compile(r"[1-6]")
 _CLOCK_WORDS = [
     "one",
@@ -150,9 +150,6 @@ def read_mentions(doc: Doc, kinds: dict[str, str] | None = None) -> list[Mention
             and i not in stamps
         ]
     )  # 'calcifications 1 cm anterior' names no lesion 1; '10:45 pt off table' is a time
-
-
-OPPOSITE = {"left": "right", "right": "left"}
 
 
 def _contralateral(mentions: list[Mention]) -> list[Mention]:
@@ -264,7 +261,7 @@ def clock_value(text: str) -> float | None:
     coded = _CLOCK_CODE.search(text)
     if coded:
         return int(coded.group(1)) % 12 + int(coded.group(2)) / 60
-    match = _CLOCK.search(text)
+    match = CLOCK_FACE.search(text)
     if not match:
         word = text.lower().split()[0] if text.strip() else ""
         word = _CLOCK_HOMOPHONES.get(word, word)

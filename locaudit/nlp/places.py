@@ -9,7 +9,13 @@ quadrant names, with no knowledge of mentions.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# a clock face written in figures ('10', '10:30'): read by mentions, and by the segmenter
+# where a line stops on a side ('left\n5:00')
+CLOCK_FACE = re.compile(r"(1[0-2]|0?[1-9])(?::([0-5][0-9]))?")
+OPPOSITE = {"left": "right", "right": "left"}  # the breast across from each
 
 # Clock hours (from, to) of each quadrant, by breast, as the viewer facing the patient reads
 # them: the right upper outer quadrant runs from 9 to 12 o'clock.

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from locaudit.nlp.extensions import note_lowers
+from locaudit.nlp.places import CLOCK_FACE, OPPOSITE
 
 _FINAL = frozenset({".", "!", "?"})
 _KEY = re.compile(r"[A-Za-z]+_?[0-9]{1,2}")  # 'LESION_1', 'lesion2' before '.SIDE'
@@ -82,16 +83,12 @@ def _place_goes_on(prev_word: Token, nxt: Token) -> bool:
     return nxt.text[:1].isdigit() and prev_word.lower_ in _BEFORE_PLACE
 
 
-_SIDES = frozenset({"left", "right"})
-_CLOCK = re.compile(r"(?:1[0-2]|[1-9])(?::[0-5]\d)?")
-
-
 def _side_goes_on(doc: Doc, prev_word: Token, nxt: Token) -> bool:
     """Does a line that stops on a side in lower case go on with its clock face ('two separate
     lesions, left 1:00 and left\n5:00, one session')? Not a field's value ('Side: left')."""
     return (
-        prev_word.text in _SIDES
-        and _CLOCK.fullmatch(nxt.text) is not None
+        prev_word.text in OPPOSITE
+        and CLOCK_FACE.fullmatch(nxt.text) is not None
         and prev_word.i > 0
         and doc[prev_word.i - 1].text not in (":", "=")
     )
